@@ -1,0 +1,50 @@
+// Copyright (c) PulumiScim contributors. Licensed under the MIT License.
+
+using System.Reflection;
+using System.Runtime.Loader;
+
+namespace PulumiScim.Loader;
+
+/// <summary>
+/// The module's private <see cref="AssemblyLoadContext"/>. The cmdlet assembly and every assembly beside it
+/// (Microsoft.Graph, Azure.Identity, Azure.Core, MSAL, Kiota) load here, so the module keeps its own copies even
+/// when Az.Accounts or the Microsoft Graph PowerShell SDK already loaded other versions into the default context.
+/// Anything not found in the module's folder (System.Management.Automation, the framework) falls back to Default.
+/// </summary>
+public sealed class LoadContext : AssemblyLoadContext
+{
+    private static readonly object s_sync = new();
+    private static LoadContext? s_instance;
+    private readonly string _assemblyDir;
+
+    private LoadContext(string assemblyDir)
+        : base(name: "PulumiScim", isCollectible: false)
+    {
+        _assemblyDir = assemblyDir;
+    }
+
+    /// <summary>Resolves an assembly from the module's folder, or returns null to let Default resolve it.</summary>
+    /// <param name="assemblyName">The assembly asked for.</param>
+    /// <returns>The assembly loaded in this context, or null.</returns>
+    protected override Assembly? Load(AssemblyName assemblyName)
+    {
+        if (assemblyName.Name is null || assemblyName.Name == typeof(LoadContext).Assembly.GetName().Name)
+        {
+            return null;
+        }
+
+        string path = Path.Combine(_assemblyDir, assemblyName.Name + ".dll");
+        return File.Exists(path) ? LoadFromAssemblyPath(path) : null;
+    }
+
+    /// <summary>Loads the cmdlet assembly into the module's private load context (once per process).</summary>
+    /// <returns>The PulumiScim cmdlet assembly, for <c>Import-Module -Assembly</c>.</returns>
+    public static Assembly Initialize()
+    {
+        lock (s_sync)
+        {
+            s_instance ??= new LoadContext(Path.GetDirectoryName(typeof(LoadContext).Assembly.Location)!);
+            return s_instance.LoadFromAssemblyName(new AssemblyName("PulumiScim"));
+        }
+    }
+}

@@ -1,0 +1,260 @@
+// Copyright (c) PulumiScim contributors. Licensed under the MIT License.
+
+using System.Net;
+using System.Net.Sockets;
+using System.Reflection;
+using System.Security.Cryptography;
+using PulumiScim.Sandbox.Graph;
+using PulumiScim.Sandbox.Http;
+using PulumiScim.Sandbox.State;
+
+namespace PulumiScim.Sandbox;
+
+/// <summary>A Pulumi organization the sandbox serves, with the SCIM token it accepts.</summary>
+/// <param name="Name">The organization's login name.</param>
+/// <param name="Token">The SCIM bearer token the sandbox accepts for it.</param>
+/// <param name="ScimBaseUri">The SCIM base URL (the Tenant URL an admin would enter).</param>
+public sealed record SandboxOrganization(string Name, string Token, Uri ScimBaseUri);
+
+/// <summary>
+/// A local, stateful Microsoft Graph (v1.0) and Pulumi Cloud SCIM 2.0 service on 127.0.0.1, seeded from JSON
+/// (shared/sandbox/seed-format.md). Each instance has its own port and state.
+/// </summary>
+public sealed class SandboxServer : IDisposable
+{
+    private readonly HttpListener _listener;
+    private readonly SandboxState _state;
+    private readonly Router _router = new();
+    private readonly RequestLog _requestLog = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly string _accessToken;
+    private Task? _acceptLoop;
+
+    private SandboxServer(SandboxState state, HttpListener listener, int port)
+    {
+        _state = state;
+        _listener = listener;
+        Port = port;
+        _accessToken = "sbx." + Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
+        var ctx = new SandboxContext(state, _requestLog, this);
+        GraphRoutes.Register(_router, ctx);
+        ControlRoutes.Register(_router, ctx);
+    }
+
+    /// <summary>The port the sandbox listens on.</summary>
+    public int Port { get; }
+
+    /// <summary>The Graph root, as for <c>-GraphEndpoint</c> (without the version segment).</summary>
+    public Uri GraphUri => new($"http://127.0.0.1:{Port}");
+
+    /// <summary>The Pulumi API root; the SCIM base of an organization is <c>{PulumiApiUri}/scim/v2/{org}</c>.</summary>
+    public Uri PulumiApiUri => new($"http://127.0.0.1:{Port}/pulumi");
+
+    /// <summary>The seeded tenant's id.</summary>
+    public string TenantId => _state.TenantId;
+
+    /// <summary>The bearer token the sandbox accepts for Graph (a fresh random value per sandbox).</summary>
+    public string AccessToken => _accessToken;
+
+    /// <summary>Whether the sandbox still serves requests.</summary>
+    public bool IsRunning => !_stopping.IsCancellationRequested;
+
+    /// <summary>The seeded Pulumi organizations and their tokens.</summary>
+    public IReadOnlyList<SandboxOrganization> Organizations
+    {
+        get
+        {
+            lock (_state.Sync)
+            {
+                return _state.Organizations
+                    .Select(o => new SandboxOrganization(o.Name, o.Token, new Uri($"{PulumiApiUri}/scim/v2/{o.Name}")))
+                    .ToList();
+            }
+        }
+    }
+
+    internal SandboxState State => _state;
+
+    internal RequestLog Requests => _requestLog;
+
+    /// <summary>The built-in seed (shared/sandbox/example-seed.json), used when no seed is given.</summary>
+    public static string DefaultSeed
+    {
+        get
+        {
+            using Stream s = typeof(SandboxServer).Assembly.GetManifestResourceStream("PulumiScim.Sandbox.example-seed.json")
+                ?? throw new InvalidOperationException("The built-in seed is missing from the assembly.");
+            using var reader = new StreamReader(s);
+            return reader.ReadToEnd();
+        }
+    }
+
+    /// <summary>Starts a sandbox.</summary>
+    /// <param name="seedJson">The seed; null for the built-in example seed.</param>
+    /// <param name="port">The port; 0 picks a free one.</param>
+    /// <returns>The running sandbox.</returns>
+    public static SandboxServer Start(string? seedJson = null, int port = 0)
+    {
+        SandboxState state = SeedLoader.Load(seedJson ?? DefaultSeed);
+        for (int attempt = 0; ; attempt++)
+        {
+            int p = port != 0 ? port : FreePort();
+            var listener = new HttpListener();
+            listener.Prefixes.Add($"http://127.0.0.1:{p}/");
+            try
+            {
+                listener.Start();
+            }
+            catch (HttpListenerException) when (port == 0 && attempt < 10)
+            {
+                listener.Close();
+                continue;
+            }
+
+            var server = new SandboxServer(state, listener, p);
+            server._acceptLoop = Task.Run(server.AcceptLoopAsync);
+            return server;
+        }
+    }
+
+    /// <summary>Stops serving; pending requests are dropped.</summary>
+    public void Stop()
+    {
+        if (_stopping.IsCancellationRequested)
+        {
+            return;
+        }
+
+        _stopping.Cancel();
+        try
+        {
+            _listener.Stop();
+            _listener.Close();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+
+        _stopped.TrySetResult();
+    }
+
+    /// <summary>Completes when the sandbox is stopped.</summary>
+    /// <param name="cancellationToken">Stops the wait (not the sandbox).</param>
+    /// <returns>A task that completes when <see cref="Stop"/> has run.</returns>
+    public Task WaitForStopAsync(CancellationToken cancellationToken) => _stopped.Task.WaitAsync(cancellationToken);
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        Stop();
+        _stopping.Dispose();
+    }
+
+    internal bool IsValidGraphToken(string token) => CryptographicOperations.FixedTimeEquals(
+        System.Text.Encoding.UTF8.GetBytes(token), System.Text.Encoding.UTF8.GetBytes(_accessToken));
+
+    private static int FreePort()
+    {
+        var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        int port = ((IPEndPoint)l.LocalEndpoint).Port;
+        l.Stop();
+        return port;
+    }
+
+    private async Task AcceptLoopAsync()
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            HttpListenerContext ctx;
+            try
+            {
+                ctx = await _listener.GetContextAsync().ConfigureAwait(false);
+            }
+            catch (Exception) when (_stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (HttpListenerException)
+            {
+                continue;
+            }
+
+            // Each request on its own task: a handler that calls back into this sandbox (validateCredentials calling
+            // the SCIM endpoint) must not block the accept loop (implementation-notes.md).
+            _ = Task.Run(() => ServeAsync(ctx));
+        }
+    }
+
+    private async Task ServeAsync(HttpListenerContext ctx)
+    {
+        DateTime started = DateTime.UtcNow;
+        long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+        SandboxRequest? request = null;
+        SandboxResponse response;
+        try
+        {
+            request = SandboxRequest.FromListener(ctx.Request);
+            response = Dispatch(request);
+        }
+        catch (Exception ex)
+        {
+            response = GraphError.Create(500, "InternalServerError", "The sandbox failed: " + ex.GetType().Name);
+        }
+
+        try
+        {
+            if (response.Abort)
+            {
+                ctx.Response.Abort();
+            }
+            else
+            {
+                ctx.Response.StatusCode = response.Status;
+                foreach (var h in response.Headers)
+                {
+                    ctx.Response.Headers[h.Key] = h.Value;
+                }
+
+                if (response.Status != 204)
+                {
+                    ctx.Response.ContentType = response.ContentType;
+                }
+
+                // Always a known length: chunked responses cost ~40 ms each on Linux (implementation-notes.md).
+                ctx.Response.ContentLength64 = response.Body.Length;
+                if (response.Body.Length > 0)
+                {
+                    await ctx.Response.OutputStream.WriteAsync(response.Body).ConfigureAwait(false);
+                }
+
+                ctx.Response.Close();
+            }
+        }
+        catch (Exception)
+        {
+            // the client went away
+        }
+        finally
+        {
+            if (request is not null && !request.Path.StartsWith("/_sandbox", StringComparison.Ordinal))
+            {
+                _requestLog.Add(request, response.Abort ? 0 : response.Status, started, System.Diagnostics.Stopwatch.GetElapsedTime(t0));
+            }
+        }
+    }
+
+    private SandboxResponse Dispatch(SandboxRequest request)
+    {
+        var handler = _router.Match(request, out bool pathMatched);
+        if (handler is null)
+        {
+            return pathMatched
+                ? GraphError.Create(405, "Request_BadRequest", $"The HTTP method '{request.Method}' is not allowed for '{request.Path}'.")
+                : GraphError.Create(400, "BadRequest", $"Resource not found for the segment '{request.Path.Split('/', StringSplitOptions.RemoveEmptyEntries).LastOrDefault()}'.");
+        }
+
+        return handler(request);
+    }
+}

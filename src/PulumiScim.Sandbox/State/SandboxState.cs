@@ -1,0 +1,124 @@
+// Copyright (c) PulumiScim contributors. Licensed under the MIT License.
+
+using System.Text.Json.Nodes;
+
+namespace PulumiScim.Sandbox.State;
+
+/// <summary>Options from the seed's <c>options</c> object (seed-format.md).</summary>
+internal sealed class SandboxOptions
+{
+    public int ReplicationDelayMs { get; set; }
+
+    public int CycleDelayMs { get; set; }
+
+    public int PageSize { get; set; } = 50;
+
+    public bool ThrottleProvisioningLogs { get; set; }
+
+    public static SandboxOptions From(JsonObject? options) => new()
+    {
+        ReplicationDelayMs = options?["replicationDelayMs"]?.GetValue<int>() ?? 0,
+        CycleDelayMs = options?["cycleDelayMs"]?.GetValue<int>() ?? 0,
+        PageSize = options?["pageSize"]?.GetValue<int>() ?? 50,
+        ThrottleProvisioningLogs = options?["throttleProvisioningLogs"]?.GetValue<bool>() ?? false,
+    };
+}
+
+/// <summary>A synchronization job and its schema.</summary>
+internal sealed class JobState
+{
+    public JobState(JsonObject job, JsonObject schema)
+    {
+        Job = job;
+        Schema = schema;
+    }
+
+    public JsonObject Job { get; set; }
+
+    public JsonObject Schema { get; set; }
+
+    public string Id => (string)Job["id"]!;
+}
+
+/// <summary>An enterprise app: the application object, its service principal, assignments and synchronization.</summary>
+internal sealed class AppState
+{
+    public AppState(JsonObject application, JsonObject servicePrincipal)
+    {
+        Application = application;
+        ServicePrincipal = servicePrincipal;
+    }
+
+    public JsonObject Application { get; }
+
+    public JsonObject ServicePrincipal { get; }
+
+    public string ServicePrincipalId => (string)ServicePrincipal["id"]!;
+
+    public string AppId => (string)ServicePrincipal["appId"]!;
+
+    public List<JsonObject> Assignments { get; } = [];
+
+    public List<JobState> Jobs { get; } = [];
+
+    /// <summary>The saved secrets (synchronizationSecretKeyStringValuePair), values in clear: the sandbox is a test double.</summary>
+    public List<JsonObject> Secrets { get; } = [];
+}
+
+/// <summary>A Pulumi organization on the sandbox's SCIM side.</summary>
+internal sealed class PulumiOrgState
+{
+    public PulumiOrgState(string name, string token)
+    {
+        Name = name;
+        Token = token;
+    }
+
+    public string Name { get; }
+
+    public string Token { get; set; }
+
+    public List<JsonObject> Users { get; } = [];
+
+    public List<JsonObject> Groups { get; } = [];
+
+    /// <summary>Unknown seed properties, echoed back by the state export.</summary>
+    public JsonObject Extra { get; } = [];
+}
+
+/// <summary>The sandbox's whole in-memory tenant. Every access holds <see cref="Sync"/>.</summary>
+internal sealed class SandboxState
+{
+    public object Sync { get; } = new();
+
+    public string TenantId { get; set; } = Guid.NewGuid().ToString();
+
+    public List<JsonObject> Users { get; } = [];
+
+    public List<JsonObject> Groups { get; } = [];
+
+    public List<AppState> Applications { get; } = [];
+
+    public List<PulumiOrgState> Organizations { get; } = [];
+
+    public HashSet<string> TakenUserNames { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public HashSet<string> TakenEmails { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public SandboxOptions Options { get; set; } = new();
+
+    /// <summary>Objects created through the API stay invisible (404) until this time (eventual consistency).</summary>
+    public Dictionary<string, DateTime> VisibleAfter { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public bool IsVisible(string id) => !VisibleAfter.TryGetValue(id, out DateTime t) || DateTime.UtcNow >= t;
+
+    public void MarkCreated(string id)
+    {
+        if (Options.ReplicationDelayMs > 0)
+        {
+            VisibleAfter[id] = DateTime.UtcNow.AddMilliseconds(Options.ReplicationDelayMs);
+        }
+    }
+
+    public string TenantIdNoHyphens => TenantId.Replace("-", string.Empty, StringComparison.Ordinal);
+}

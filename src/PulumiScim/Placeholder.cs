@@ -1,0 +1,1 @@
+namespace PulumiScim; internal static class Placeholder { }
