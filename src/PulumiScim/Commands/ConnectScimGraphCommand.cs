@@ -1,0 +1,316 @@
+// Copyright (c) PulumiScim contributors. Licensed under the MIT License.
+
+using System.Management.Automation;
+using System.Net;
+using System.Security;
+using System.Security.Cryptography.X509Certificates;
+using Azure.Core;
+using PulumiScim.Graph;
+using PulumiScim.Model;
+using PulumiScim.Session;
+
+namespace PulumiScim.Commands;
+
+/// <summary>
+/// <para type="synopsis">Connects to Microsoft Graph and makes the session the other PulumiScim cmdlets use.</para>
+/// </summary>
+[Cmdlet(VerbsCommunications.Connect, "ScimGraph", DefaultParameterSetName = AccessTokenSet)]
+[OutputType(typeof(ScimGraphSession))]
+public sealed class ConnectScimGraphCommand : ScimCmdletBase
+{
+    private const string AccessTokenSet = "AccessToken";
+    private const string ClientSecretSet = "ClientSecret";
+    private const string CertificateThumbprintSet = "CertificateThumbprint";
+    private const string CertificateSet = "Certificate";
+    private const string CertificatePathSet = "CertificatePath";
+    private const string ManagedIdentitySet = "ManagedIdentity";
+    private const string DeviceCodeSet = "DeviceCode";
+    private const string InteractiveSet = "Interactive";
+    private const string AzureCliSet = "AzureCli";
+    private const string WorkloadIdentitySet = "WorkloadIdentity";
+    private const string SandboxSet = "Sandbox";
+
+    /// <summary>A ready Graph access token (for example from Get-AzAccessToken -AsSecureString).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = AccessTokenSet)]
+    public SecureString AccessToken { get; set; } = null!;
+
+    /// <summary>The Entra tenant (directory) id or domain.</summary>
+    [Parameter(ParameterSetName = AccessTokenSet)]
+    [Parameter(Mandatory = true, ParameterSetName = ClientSecretSet)]
+    [Parameter(Mandatory = true, ParameterSetName = CertificateThumbprintSet)]
+    [Parameter(Mandatory = true, ParameterSetName = CertificateSet)]
+    [Parameter(Mandatory = true, ParameterSetName = CertificatePathSet)]
+    [Parameter(ParameterSetName = ManagedIdentitySet)]
+    [Parameter(ParameterSetName = DeviceCodeSet)]
+    [Parameter(ParameterSetName = InteractiveSet)]
+    [Parameter(ParameterSetName = AzureCliSet)]
+    [Parameter(ParameterSetName = WorkloadIdentitySet)]
+    [ValidateNotNullOrEmpty]
+    public string? TenantId { get; set; }
+
+    /// <summary>The application (client) id; for -ManagedIdentity, a user-assigned identity's client id.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = ClientSecretSet)]
+    [Parameter(Mandatory = true, ParameterSetName = CertificateThumbprintSet)]
+    [Parameter(Mandatory = true, ParameterSetName = CertificateSet)]
+    [Parameter(Mandatory = true, ParameterSetName = CertificatePathSet)]
+    [Parameter(ParameterSetName = ManagedIdentitySet)]
+    [Parameter(ParameterSetName = DeviceCodeSet)]
+    [Parameter(ParameterSetName = InteractiveSet)]
+    [Parameter(ParameterSetName = WorkloadIdentitySet)]
+    [ValidateNotNullOrEmpty]
+    public string? ClientId { get; set; }
+
+    /// <summary>A client secret of the app registration.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = ClientSecretSet)]
+    public SecureString ClientSecret { get; set; } = null!;
+
+    /// <summary>The thumbprint of a certificate with a private key in CurrentUser\My or LocalMachine\My.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = CertificateThumbprintSet)]
+    [ValidateNotNullOrEmpty]
+    public string CertificateThumbprint { get; set; } = null!;
+
+    /// <summary>A certificate with a private key.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = CertificateSet)]
+    public X509Certificate2 Certificate { get; set; } = null!;
+
+    /// <summary>The path of a PFX file holding the certificate and its private key.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = CertificatePathSet)]
+    [ValidateNotNullOrEmpty]
+    public string CertificatePath { get; set; } = null!;
+
+    /// <summary>The PFX file's password.</summary>
+    [Parameter(ParameterSetName = CertificatePathSet)]
+    public SecureString? CertificatePassword { get; set; }
+
+    /// <summary>Signs in as the managed identity of the Azure resource (Azure Automation, Functions, VMs).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = ManagedIdentitySet)]
+    public SwitchParameter ManagedIdentity { get; set; }
+
+    /// <summary>Signs in a user with a device code shown on the warning stream.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = DeviceCodeSet)]
+    public SwitchParameter DeviceCode { get; set; }
+
+    /// <summary>Signs in a user in the system browser.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = InteractiveSet)]
+    public SwitchParameter Interactive { get; set; }
+
+    /// <summary>Uses the Azure CLI's signed-in account (az login).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = AzureCliSet)]
+    public SwitchParameter AzureCli { get; set; }
+
+    /// <summary>Workload identity federation: a file holding the federated token (GitHub Actions, Kubernetes).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = WorkloadIdentitySet)]
+    [ValidateNotNullOrEmpty]
+    public string FederatedTokenFile { get; set; } = null!;
+
+    /// <summary>Connects to a sandbox started by Start-ScimSandbox.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = SandboxSet, ValueFromPipeline = true, Position = 0)]
+    public ScimSandbox Sandbox { get; set; } = null!;
+
+    /// <summary>The national cloud: Global (default), USGov or USGovDoD.</summary>
+    [Parameter]
+    public ScimGraphEnvironment Environment { get; set; } = ScimGraphEnvironment.Global;
+
+    /// <summary>Another Graph root, given without the version segment (https://graph.microsoft.com); the module adds /v1.0.</summary>
+    [Parameter]
+    public Uri? GraphEndpoint { get; set; }
+
+    /// <summary>The Pulumi API root used to build Tenant URLs (default https://api.pulumi.com; self-hosted Pulumi Cloud: your API host).</summary>
+    [Parameter]
+    public Uri? PulumiApiUrl { get; set; }
+
+    /// <summary>The most time one request may spend waiting out throttling and transient failures (default 5 minutes).</summary>
+    [Parameter]
+    [ValidateRange(0, 3600)]
+    public double MaxRetryWait { get; set; } = RetryPolicy.DefaultMaxWait.TotalSeconds;
+
+    /// <summary>Writes the session to the pipeline.</summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    /// <inheritdoc/>
+    protected override void ProcessRecord()
+    {
+        GraphCloud cloud;
+        try
+        {
+            cloud = GraphCloud.For(Environment);
+        }
+        catch (NotSupportedException ex)
+        {
+            ThrowTerminatingError(new ErrorRecord(ex, "CloudNotSupported", ErrorCategory.InvalidArgument, Environment));
+            return;
+        }
+
+        Uri graphRoot = ParameterSetName == SandboxSet ? Sandbox.GraphUri : GraphEndpoint ?? cloud.GraphRoot;
+        graphRoot = ValidateGraphRoot(graphRoot);
+        string scope = new Uri(graphRoot, "/.default").ToString();
+        if (ParameterSetName == SandboxSet && !Sandbox.IsRunning)
+        {
+            ThrowTerminatingError(Error("SandboxStopped", ErrorCategory.ResourceUnavailable, Sandbox, "The sandbox was stopped.", "Start a new one with Start-ScimSandbox."));
+        }
+
+        ITokenSource tokens = BuildTokenSource(cloud, scope);
+        string? token = null;
+        if (tokens is CredentialTokenSource)
+        {
+            WriteVerbose($"Getting a Microsoft Graph token for {scope} through {tokens.AuthType}.");
+            try
+            {
+                token = Await(ct => tokens.GetTokenAsync(ct).AsTask());
+            }
+            catch (Exception ex) when (ex is not PipelineStoppedException)
+            {
+                ThrowTerminatingError(Error(
+                    "TokenAcquisitionFailed",
+                    ErrorCategory.AuthenticationError,
+                    ParameterSetName,
+                    $"Could not get a Microsoft Graph token through {tokens.AuthType}: {ex.Message}",
+                    "Check the tenant id, client id and credential, and that the identity has Graph application permissions (see the README).",
+                    ex));
+            }
+        }
+
+        Uri pulumiApi = ParameterSetName == SandboxSet ? Sandbox.PulumiApiUri : PulumiApiUrl ?? new Uri("https://api.pulumi.com");
+        var graph = new GraphClient(graphRoot, tokens, new RetryPolicy(TimeSpan.FromSeconds(MaxRetryWait)));
+        var session = new ScimGraphSession(
+            graph,
+            tokens,
+            Environment,
+            ParameterSetName == SandboxSet ? Sandbox.TenantId : TenantId,
+            ClientId,
+            pulumiApi,
+            ParameterSetName == SandboxSet);
+        if (token is not null)
+        {
+            session.ReadClaims(token);
+        }
+        else if (ParameterSetName == AccessTokenSet)
+        {
+            session.ReadClaims(new NetworkCredential(string.Empty, AccessToken).Password);
+        }
+
+        ScimGraphSession? previous = SessionStore.Current;
+        SessionStore.Current = session;
+        if (previous is not null && !ReferenceEquals(previous, session))
+        {
+            previous.Dispose();
+        }
+
+        WriteVerbose($"Connected to {graphRoot} as {session.Account ?? session.AuthType} (tenant {session.TenantId ?? "unknown"}); Tenant URLs default to {pulumiApi}.");
+        if (PassThru)
+        {
+            WriteObject(session);
+        }
+    }
+
+    private Uri ValidateGraphRoot(Uri root)
+    {
+        bool loopback = root.IsLoopback;
+        if (!root.IsAbsoluteUri || (root.Scheme != Uri.UriSchemeHttps && !(root.Scheme == Uri.UriSchemeHttp && loopback)))
+        {
+            ThrowTerminatingError(Error(
+                "InvalidGraphEndpoint",
+                ErrorCategory.InvalidArgument,
+                root,
+                $"The Graph endpoint '{root}' is not an absolute https URL.",
+                "Give the Graph root like https://graph.microsoft.com (http is accepted only for 127.0.0.1 or localhost)."));
+        }
+
+        string path = root.AbsolutePath.TrimEnd('/');
+        if (path.EndsWith("/v1.0", StringComparison.OrdinalIgnoreCase) || path.EndsWith("/beta", StringComparison.OrdinalIgnoreCase))
+        {
+            ThrowTerminatingError(Error(
+                "InvalidGraphEndpoint",
+                ErrorCategory.InvalidArgument,
+                root,
+                $"The Graph endpoint '{root}' includes a version segment.",
+                "Give the Graph root without /v1.0 (for example https://graph.microsoft.com); the module adds /v1.0 itself."));
+        }
+
+        return new Uri(root.GetLeftPart(UriPartial.Authority) + path);
+    }
+
+    private ITokenSource BuildTokenSource(GraphCloud cloud, string scope)
+    {
+        TokenCredential credential;
+        string authType;
+        switch (ParameterSetName)
+        {
+            case SandboxSet:
+                return new SecureStringTokenSource(Sandbox.AccessToken, "Sandbox");
+            case AccessTokenSet:
+                return new SecureStringTokenSource(AccessToken);
+            case ClientSecretSet:
+                credential = CredentialFactory.ClientSecret(TenantId!, ClientId!, ClientSecret, cloud);
+                authType = "ClientSecret";
+                break;
+            case CertificateThumbprintSet:
+                X509Certificate2? cert = CredentialFactory.FindCertificate(CertificateThumbprint);
+                if (cert is null)
+                {
+                    ThrowTerminatingError(Error(
+                        "CertificateNotFound",
+                        ErrorCategory.ObjectNotFound,
+                        CertificateThumbprint,
+                        $"No certificate with thumbprint {CertificateThumbprint} and a private key is in CurrentUser\\My or LocalMachine\\My.",
+                        "Import the certificate with its private key, or use -CertificatePath with a PFX file."));
+                }
+
+                credential = CredentialFactory.Certificate(TenantId!, ClientId!, cert!, cloud);
+                authType = "Certificate";
+                break;
+            case CertificateSet:
+                credential = CredentialFactory.Certificate(TenantId!, ClientId!, Certificate, cloud);
+                authType = "Certificate";
+                break;
+            case CertificatePathSet:
+                string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(CertificatePath);
+                X509Certificate2 pfx;
+                try
+                {
+                    pfx = X509CertificateLoader.LoadPkcs12FromFile(path, CertificatePassword is null ? null : new NetworkCredential(string.Empty, CertificatePassword).Password);
+                }
+                catch (Exception ex) when (ex is System.Security.Cryptography.CryptographicException or IOException or UnauthorizedAccessException)
+                {
+                    ThrowTerminatingError(Error("CertificateUnreadable", ErrorCategory.ReadError, CertificatePath, $"Could not read the PFX file '{path}': {ex.Message}", "Check the path and -CertificatePassword.", ex));
+                    return null!;
+                }
+
+                credential = CredentialFactory.Certificate(TenantId!, ClientId!, pfx, cloud);
+                authType = "Certificate";
+                break;
+            case ManagedIdentitySet:
+                credential = CredentialFactory.ManagedIdentity(ClientId, cloud);
+                authType = "ManagedIdentity";
+                break;
+            case DeviceCodeSet:
+                credential = CredentialFactory.DeviceCode(TenantId, ClientId, cloud, (info, _) =>
+                {
+                    GraphEvents.Warning(info.Message);
+                    return Task.CompletedTask;
+                });
+                authType = "DeviceCode";
+                break;
+            case InteractiveSet:
+                credential = CredentialFactory.Interactive(TenantId, ClientId, cloud);
+                authType = "Interactive";
+                break;
+            case AzureCliSet:
+                credential = CredentialFactory.AzureCli(TenantId);
+                authType = "AzureCli";
+                break;
+            case WorkloadIdentitySet:
+                credential = CredentialFactory.WorkloadIdentity(TenantId, ClientId, SessionState.Path.GetUnresolvedProviderPathFromPSPath(FederatedTokenFile), cloud);
+                authType = "WorkloadIdentity";
+                break;
+            default:
+                throw new PSNotSupportedException(ParameterSetName);
+        }
+
+        return new CredentialTokenSource(credential, scope, authType, TenantId)
+        {
+            AcquireTimeout = ParameterSetName is DeviceCodeSet or InteractiveSet ? TimeSpan.FromMinutes(5) : TimeSpan.FromSeconds(60),
+        };
+    }
+}

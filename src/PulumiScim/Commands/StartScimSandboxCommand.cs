@@ -1,0 +1,78 @@
+// Copyright (c) PulumiScim contributors. Licensed under the MIT License.
+
+using System.Management.Automation;
+using PulumiScim.Model;
+using PulumiScim.Sandbox;
+
+namespace PulumiScim.Commands;
+
+/// <summary>
+/// <para type="synopsis">Starts a local, stateful Microsoft Graph and Pulumi SCIM sandbox on 127.0.0.1.</para>
+/// </summary>
+[Cmdlet(VerbsLifecycle.Start, "ScimSandbox")]
+[OutputType(typeof(ScimSandbox))]
+public sealed class StartScimSandboxCommand : ScimCmdletBase
+{
+    /// <summary>A seed file (shared/sandbox/seed-format.md); without it the built-in example tenant is used.</summary>
+    [Parameter(Position = 0)]
+    [ValidateNotNullOrEmpty]
+    public string? SeedPath { get; set; }
+
+    /// <summary>The port on 127.0.0.1; by default a free one is picked.</summary>
+    [Parameter]
+    [ValidateRange(1, 65535)]
+    public int Port { get; set; }
+
+    /// <summary>Blocks until the sandbox is stopped (Ctrl+C stops it), so it can run in a process of its own.</summary>
+    [Parameter]
+    public SwitchParameter Wait { get; set; }
+
+    /// <inheritdoc/>
+    protected override void ProcessRecord()
+    {
+        string? seed = null;
+        if (SeedPath is not null)
+        {
+            string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(SeedPath);
+            try
+            {
+                seed = File.ReadAllText(path);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                ThrowTerminatingError(new ErrorRecord(ex, "SeedUnreadable", ErrorCategory.ReadError, SeedPath));
+            }
+        }
+
+        SandboxServer server;
+        try
+        {
+            server = SandboxServer.Start(seed, Port);
+        }
+        catch (InvalidDataException ex)
+        {
+            ThrowTerminatingError(Error("InvalidSeed", ErrorCategory.InvalidData, SeedPath, $"The seed is not usable: {ex.Message}", "See shared/sandbox/seed-format.md for the format.", ex));
+            return;
+        }
+        catch (System.Net.HttpListenerException ex)
+        {
+            ThrowTerminatingError(Error("PortUnavailable", ErrorCategory.ResourceUnavailable, Port, $"Could not listen on 127.0.0.1:{Port}: {ex.Message}", "Pick another -Port, or leave it out to use a free one.", ex));
+            return;
+        }
+
+        var sandbox = new ScimSandbox(server);
+        WriteVerbose($"Sandbox listening on {sandbox.GraphUri} (tenant {sandbox.TenantId}); Pulumi SCIM at {sandbox.PulumiApiUri}/scim/v2/<org>.");
+        WriteObject(sandbox);
+        if (Wait)
+        {
+            try
+            {
+                Await(ct => server.WaitForStopAsync(ct));
+            }
+            finally
+            {
+                server.Stop();
+            }
+        }
+    }
+}

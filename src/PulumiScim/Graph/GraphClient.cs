@@ -1,0 +1,262 @@
+// Copyright (c) PulumiScim contributors. Licensed under the MIT License.
+
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Graph;
+using Microsoft.Kiota.Http.HttpClientLibrary.Middleware;
+using PulumiScim.Session;
+
+namespace PulumiScim.Graph;
+
+/// <summary>A Graph answer: status, JSON body (null when empty) and headers.</summary>
+internal sealed record GraphResponse(HttpStatusCode Status, JsonNode? Body, HttpResponseHeaders Headers)
+{
+    public bool IsSuccess => (int)Status is >= 200 and < 300;
+}
+
+/// <summary>
+/// The one door to Microsoft Graph. Requests go through the Graph SDK's HTTP pipeline (Microsoft.Graph.Core's
+/// GraphClientFactory middleware: redirects, compression, telemetry headers) with the module's bearer handler, and
+/// through <see cref="RetryPolicy"/> — the SDK's own RetryHandler is left out of the chain so there is exactly one
+/// retry policy (it cannot parse fractional Retry-After values and does not retry broken connections).
+/// Bodies are raw JSON (System.Text.Json nodes), so schema edits keep properties this module does not know.
+/// </summary>
+internal sealed class GraphClient : IDisposable
+{
+    private readonly HttpClient _http;
+    private readonly ITokenSource _tokens;
+
+    public GraphClient(Uri graphRoot, ITokenSource tokens, RetryPolicy retry, HttpMessageHandler? finalHandler = null)
+    {
+        GraphRoot = graphRoot;
+        BaseUri = new Uri(graphRoot.ToString().TrimEnd('/') + "/v1.0/");
+        _tokens = tokens;
+        Retry = retry;
+        var handlers = GraphClientFactory.CreateDefaultHandlers()
+            .Where(h => h is not RetryHandler)
+            .ToList();
+        handlers.Add(new BearerHandler(tokens, graphRoot));
+        HttpMessageHandler pipeline = GraphClientFactory.CreatePipeline(handlers, finalHandler ?? new SocketsHttpHandler
+        {
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            AutomaticDecompression = DecompressionMethods.None,
+        });
+        _http = new HttpClient(pipeline, disposeHandler: true) { Timeout = TimeSpan.FromSeconds(100) };
+    }
+
+    /// <summary>The Graph root without version, e.g. https://graph.microsoft.com.</summary>
+    public Uri GraphRoot { get; }
+
+    /// <summary>The v1.0 base every relative path is resolved against.</summary>
+    public Uri BaseUri { get; }
+
+    public RetryPolicy Retry { get; }
+
+    /// <summary>How many requests this client sent (attempts included).</summary>
+    public int RequestCount => _requestCount;
+
+    private int _requestCount;
+
+    /// <summary>Resolves a path relative to v1.0, or accepts an absolute URL on the same host (nextLink).</summary>
+    public Uri Resolve(string pathOrUrl)
+    {
+        if (Uri.TryCreate(pathOrUrl, UriKind.Absolute, out Uri? absolute) && absolute.Scheme.StartsWith("http", StringComparison.Ordinal))
+        {
+            if (!string.Equals(absolute.Authority, GraphRoot.Authority, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new InvalidOperationException($"Refusing to follow a link to another host ({absolute.Host}); the session's Graph is {GraphRoot.Host}.");
+            }
+
+            return absolute;
+        }
+
+        return new Uri(BaseUri, pathOrUrl.TrimStart('/'));
+    }
+
+    /// <summary>Sends one request with the retry policy; returns the final answer whatever its status.</summary>
+    public async Task<GraphResponse> SendAsync(HttpMethod method, string pathOrUrl, JsonNode? body, CancellationToken cancellationToken)
+    {
+        Uri uri = Resolve(pathOrUrl);
+        byte[]? payload = body is null ? null : Encoding.UTF8.GetBytes(body.ToJsonString());
+        TimeSpan waited = TimeSpan.Zero;
+        string shownPath = uri.AbsolutePath;
+        for (int attempt = 1; ; attempt++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            using var request = new HttpRequestMessage(method, uri);
+            if (payload is not null)
+            {
+                request.Content = new ByteArrayContent(payload);
+                request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+            }
+
+            HttpResponseMessage? response = null;
+            Exception? failure = null;
+            long t0 = Stopwatch.GetTimestamp();
+            Interlocked.Increment(ref _requestCount);
+            try
+            {
+                response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException or SocketException)
+            {
+                failure = ex;
+            }
+
+            double ms = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+            if (response is not null)
+            {
+                GraphEvents.Debug($"{method.Method} {shownPath} -> {(int)response.StatusCode} ({ms:0} ms)");
+                if (!RetryPolicy.IsRetryableStatus(response.StatusCode))
+                {
+                    using (response)
+                    {
+                        return new GraphResponse(response.StatusCode, await ReadJsonAsync(response, cancellationToken).ConfigureAwait(false), response.Headers);
+                    }
+                }
+            }
+            else
+            {
+                GraphEvents.Debug($"{method.Method} {shownPath} -> no answer: {failure!.GetType().Name} ({ms:0} ms)");
+                if (!RetryPolicy.IsIdempotent(method))
+                {
+                    throw new GraphRequestException(
+                        $"The connection failed during {method.Method} {shownPath} ({failure.Message}). A {method.Method} is not retried automatically " +
+                        "because it may have been applied; run the command again: it checks what is already in place before writing.",
+                        failure,
+                        method.Method,
+                        shownPath);
+                }
+            }
+
+            TimeSpan? retryAfter = response is null ? null : RetryPolicy.RetryAfter(response, DateTimeOffset.UtcNow);
+            TimeSpan? delay = Retry.NextDelay(attempt, retryAfter, waited);
+            string why = response is null ? failure!.GetType().Name : $"{(int)response.StatusCode} {response.StatusCode}";
+            if (delay is null)
+            {
+                if (response is not null)
+                {
+                    using (response)
+                    {
+                        JsonNode? errorBody = await ReadJsonAsync(response, cancellationToken).ConfigureAwait(false);
+                        var inner = ToException(method, shownPath, response.StatusCode, errorBody, response.Headers);
+                        throw new GraphRequestException(
+                            $"{method.Method} {shownPath} still failed with {why} after {attempt} attempts and {waited.TotalSeconds:0.#} s of waiting " +
+                            $"(the retry budget is {Retry.MaxTotalWait.TotalSeconds:0} s; raise it with Connect-ScimGraph -MaxRetryWait). Last answer: {inner.GraphMessage}",
+                            inner,
+                            method.Method,
+                            shownPath);
+                    }
+                }
+
+                throw new GraphRequestException(
+                    $"{method.Method} {shownPath} still failed ({failure!.Message}) after {attempt} attempts and {waited.TotalSeconds:0.#} s of waiting " +
+                    $"(the retry budget is {Retry.MaxTotalWait.TotalSeconds:0} s; raise it with Connect-ScimGraph -MaxRetryWait).",
+                    failure,
+                    method.Method,
+                    shownPath);
+            }
+
+            response?.Dispose();
+            GraphEvents.Verbose($"Graph answered {why} to {method.Method} {shownPath}; waiting {delay.Value.TotalSeconds:0.###} s" +
+                $"{(retryAfter is not null ? " as Retry-After asks" : string.Empty)} before attempt {attempt + 1}.");
+            await Task.Delay(delay.Value, cancellationToken).ConfigureAwait(false);
+            waited += delay.Value;
+        }
+    }
+
+    /// <summary>Sends and throws <see cref="GraphRequestException"/> unless the answer is 2xx.</summary>
+    public async Task<JsonNode?> SendCheckedAsync(HttpMethod method, string pathOrUrl, JsonNode? body, CancellationToken cancellationToken)
+    {
+        GraphResponse r = await SendAsync(method, pathOrUrl, body, cancellationToken).ConfigureAwait(false);
+        if (!r.IsSuccess)
+        {
+            throw ToException(method, Resolve(pathOrUrl).AbsolutePath, r.Status, r.Body, r.Headers);
+        }
+
+        return r.Body;
+    }
+
+    public Task<JsonNode?> GetAsync(string pathOrUrl, CancellationToken cancellationToken) =>
+        SendCheckedAsync(HttpMethod.Get, pathOrUrl, null, cancellationToken);
+
+    /// <summary>Streams the items of a collection page by page, following <c>@odata.nextLink</c>.</summary>
+    public async IAsyncEnumerable<JsonObject> ListAsync(string pathOrUrl, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        string? next = pathOrUrl;
+        while (next is not null)
+        {
+            JsonNode? page = await GetAsync(next, cancellationToken).ConfigureAwait(false);
+            foreach (JsonNode? item in page?["value"] as JsonArray ?? [])
+            {
+                if (item is JsonObject o)
+                {
+                    yield return o;
+                }
+            }
+
+            next = (string?)page?["@odata.nextLink"];
+        }
+    }
+
+    public static GraphRequestException ToException(HttpMethod method, string path, HttpStatusCode status, JsonNode? body, HttpResponseHeaders? headers)
+    {
+        JsonNode? error = body?["error"];
+        string? code = (string?)error?["code"];
+        string? message = (string?)error?["message"];
+        string? requestId = (string?)error?["innerError"]?["request-id"];
+        if (requestId is null && headers is not null && headers.TryGetValues("request-id", out var ids))
+        {
+            requestId = ids.FirstOrDefault();
+        }
+
+        // syncfabric answers some errors with {"Message": "..."} (graph-examples/error.404.schema-PATCH-instead-of-PUT).
+        message ??= (string?)body?["Message"] ?? (string?)body?["message"];
+        return new GraphRequestException(method, path, status, code, message, requestId);
+    }
+
+    private static async Task<JsonNode?> ReadJsonAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        byte[] bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        if (bytes.Length == 0)
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonNode.Parse(bytes);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    public void Dispose() => _http.Dispose();
+
+    /// <summary>Adds the bearer token, and only to the session's Graph host.</summary>
+    private sealed class BearerHandler(ITokenSource tokens, Uri graphRoot) : DelegatingHandler
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (request.RequestUri is not null && string.Equals(request.RequestUri.Authority, graphRoot.Authority, StringComparison.OrdinalIgnoreCase))
+            {
+                string token = await tokens.GetTokenAsync(cancellationToken).ConfigureAwait(false);
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            }
+
+            return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+// Copyright (c) PulumiScim contributors. Licensed under the MIT License.
+
+using System.Text.Json.Nodes;
+using PulumiScim.Session;
+
+namespace PulumiScim.Model;
+
+/// <summary>An Entra enterprise application (service principal) and its SCIM provisioning job: the head of every pipeline.</summary>
+public sealed class ScimApplication
+{
+    internal ScimApplication(JsonObject servicePrincipal, ScimGraphSession session)
+    {
+        ServicePrincipal = servicePrincipal;
+        Session = session;
+        DisplayName = (string?)servicePrincipal["displayName"] ?? string.Empty;
+        AppId = Guid.TryParse((string?)servicePrincipal["appId"], out Guid appId) ? appId : Guid.Empty;
+        ServicePrincipalId = Guid.TryParse((string?)servicePrincipal["id"], out Guid id) ? id : Guid.Empty;
+    }
+
+    /// <summary>The enterprise app's display name.</summary>
+    public string DisplayName { get; }
+
+    /// <summary>The application (client) id.</summary>
+    public Guid AppId { get; }
+
+    /// <summary>The service principal's object id (what the synchronization APIs take).</summary>
+    public Guid ServicePrincipalId { get; }
+
+    /// <summary>The provisioning job's id, or null when the app has none yet.</summary>
+    public string? JobId { get; internal set; }
+
+    /// <summary>The job's template (<c>scim</c> for a non-gallery SCIM app).</summary>
+    public string? TemplateId { get; internal set; }
+
+    /// <summary>The job's schedule state: Active (provisioning on), Paused (off) or Disabled (never started).</summary>
+    public string? ProvisioningState { get; internal set; }
+
+    /// <summary>The job's status code: NotConfigured, NotRun, Active, Paused or Quarantine.</summary>
+    public string? StatusCode { get; internal set; }
+
+    /// <summary>The saved Tenant URL (the BaseAddress secret), or null when none is saved.</summary>
+    public string? TenantUrl { get; internal set; }
+
+    /// <summary>The saved scope: AssignedOnly (SyncAll false) or All; null when not saved.</summary>
+    public string? Scope { get; internal set; }
+
+    /// <summary>The session that read this app; the next cmdlet in the pipeline uses it.</summary>
+    public ScimGraphSession Session { get; }
+
+    internal JsonObject ServicePrincipal { get; }
+
+    internal JsonObject? Job { get; set; }
+
+    /// <summary>The service principal id as Graph path segment.</summary>
+    internal string Sp => ServicePrincipalId.ToString();
+
+    /// <inheritdoc/>
+    public override string ToString() => DisplayName;
+}

@@ -1,0 +1,69 @@
+// Copyright (c) PulumiScim contributors. Licensed under the MIT License.
+
+using System.Security;
+using PulumiScim.Sandbox;
+
+namespace PulumiScim.Model;
+
+/// <summary>A running sandbox (local Microsoft Graph + Pulumi SCIM service), as Start-ScimSandbox returns it.</summary>
+public sealed class ScimSandbox : IDisposable
+{
+    internal ScimSandbox(SandboxServer server)
+    {
+        Server = server;
+        AccessToken = ToSecure(server.AccessToken);
+        Organizations = server.Organizations
+            .Select(o => new ScimSandboxOrganization(o.Name, ToSecure(o.Token), o.ScimBaseUri))
+            .ToList();
+    }
+
+    /// <summary>The Graph root, as for <c>Connect-ScimGraph -GraphEndpoint</c>.</summary>
+    public Uri GraphUri => Server.GraphUri;
+
+    /// <summary>The Pulumi API root; an organization's Tenant URL is <c>{PulumiApiUri}/scim/v2/{org}</c>.</summary>
+    public Uri PulumiApiUri => Server.PulumiApiUri;
+
+    /// <summary>The seeded tenant's id.</summary>
+    public string TenantId => Server.TenantId;
+
+    /// <summary>A Graph bearer token the sandbox accepts.</summary>
+    public SecureString AccessToken { get; }
+
+    /// <summary>The seed's Pulumi organizations with their SCIM tokens.</summary>
+    public IReadOnlyList<ScimSandboxOrganization> Organizations { get; }
+
+    /// <summary>The port on 127.0.0.1.</summary>
+    public int Port => Server.Port;
+
+    /// <summary>Whether the sandbox is serving.</summary>
+    public bool IsRunning => Server.IsRunning;
+
+    internal SandboxServer Server { get; }
+
+    /// <summary>Stops the sandbox.</summary>
+    public void Stop() => Server.Stop();
+
+    /// <inheritdoc/>
+    public void Dispose() => Server.Dispose();
+
+    /// <inheritdoc/>
+    public override string ToString() => $"PulumiScim sandbox on {GraphUri}";
+
+    private static SecureString ToSecure(string value)
+    {
+        var s = new SecureString();
+        foreach (char c in value)
+        {
+            s.AppendChar(c);
+        }
+
+        s.MakeReadOnly();
+        return s;
+    }
+}
+
+/// <summary>A Pulumi organization served by a sandbox.</summary>
+/// <param name="Name">The organization's login name.</param>
+/// <param name="Token">Its SCIM token.</param>
+/// <param name="TenantUrl">The SCIM base URL (the guide's Tenant URL).</param>
+public sealed record ScimSandboxOrganization(string Name, SecureString Token, Uri TenantUrl);

@@ -1,1 +1,0 @@
-namespace PulumiScim; internal static class Placeholder { }

@@ -1,0 +1,67 @@
+// Copyright (c) PulumiScim contributors. Licensed under the MIT License.
+
+using System.Net;
+using PulumiScim.Graph;
+
+namespace PulumiScim.Tests.Graph;
+
+public sealed class RetryPolicyTests
+{
+    private static readonly DateTimeOffset s_now = new(2026, 11, 29, 12, 0, 0, TimeSpan.Zero);
+
+    [Theory]
+    [InlineData("3", 3000)]
+    [InlineData("2.128", 2128)] // fractional seconds, as in the Graph throttling docs' sample (graph-examples/error.429)
+    [InlineData(" 0 ", 0)]
+    [InlineData("Sun, 29 Nov 2026 12:00:10 GMT", 10000)]
+    [InlineData("Sun, 29 Nov 2026 11:59:00 GMT", 0)]
+    public void ParsesRetryAfter(string header, int expectedMs)
+    {
+        TimeSpan? d = RetryPolicy.ParseRetryAfter(header, s_now);
+        Assert.NotNull(d);
+        Assert.Equal(expectedMs, (int)Math.Round(d!.Value.TotalMilliseconds));
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("soon")]
+    [InlineData("-5")]
+    public void IgnoresUnusableRetryAfter(string? header) => Assert.Null(RetryPolicy.ParseRetryAfter(header, s_now));
+
+    [Fact]
+    public void BackoffGrowsAndIsCapped()
+    {
+        var p = new RetryPolicy(baseDelay: TimeSpan.FromMilliseconds(100), maxDelay: TimeSpan.FromSeconds(1), seed: 42);
+        TimeSpan first = p.Backoff(1);
+        Assert.InRange(first.TotalMilliseconds, 50, 100);
+        Assert.InRange(p.Backoff(3).TotalMilliseconds, 200, 400);
+        Assert.InRange(p.Backoff(30).TotalMilliseconds, 500, 1000);
+    }
+
+    [Fact]
+    public void NextDelayHonoursTheBudget()
+    {
+        var p = new RetryPolicy(maxTotalWait: TimeSpan.FromSeconds(10));
+        Assert.Equal(TimeSpan.FromSeconds(4), p.NextDelay(1, TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(5)));
+        Assert.Null(p.NextDelay(1, TimeSpan.FromSeconds(6), TimeSpan.FromSeconds(5)));
+    }
+
+    [Theory]
+    [InlineData(429, true)]
+    [InlineData(503, true)]
+    [InlineData(504, true)]
+    [InlineData(500, false)]
+    [InlineData(404, false)]
+    public void RetriesOnlyTransientStatuses(int status, bool retry) => Assert.Equal(retry, RetryPolicy.IsRetryableStatus((HttpStatusCode)status));
+
+    [Fact]
+    public void OnlyIdempotentMethodsAreResentAfterABrokenConnection()
+    {
+        Assert.True(RetryPolicy.IsIdempotent(HttpMethod.Get));
+        Assert.True(RetryPolicy.IsIdempotent(HttpMethod.Put));
+        Assert.True(RetryPolicy.IsIdempotent(HttpMethod.Delete));
+        Assert.False(RetryPolicy.IsIdempotent(HttpMethod.Post));
+        Assert.False(RetryPolicy.IsIdempotent(HttpMethod.Patch));
+    }
+}

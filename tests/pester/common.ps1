@@ -1,0 +1,46 @@
+# Copyright (c) PulumiScim contributors. Licensed under the MIT License.
+# Shared by every Pester file: dot-source it in BeforeAll.
+
+$script:ModulePath = if ($env:PULUMISCIM_MODULE_PATH) { $env:PULUMISCIM_MODULE_PATH } else { Join-Path $PSScriptRoot '../../out/PulumiScim/PulumiScim.psd1' }
+$script:NuGetRoot = if ($env:PULUMISCIM_NUGET_ROOT) { $env:PULUMISCIM_NUGET_ROOT } else { Join-Path $HOME '.nuget/packages' }
+$script:SeedPath = Join-Path $PSScriptRoot '../../../shared/sandbox/example-seed.json'
+if (-not (Test-Path $script:SeedPath)) { $script:SeedPath = $null }
+$script:PwshExe = Join-Path $PSHOME 'pwsh'
+if ($IsWindows) { $script:PwshExe += '.exe' }
+
+Import-Module $script:ModulePath -Force
+
+function Get-SandboxRequests {
+    param([Parameter(Mandatory)] $Sandbox)
+    Invoke-RestMethod -Uri ([Uri]::new($Sandbox.GraphUri, '/_sandbox/requests'))
+}
+
+function Clear-SandboxRequests {
+    param([Parameter(Mandatory)] $Sandbox)
+    Invoke-RestMethod -Method Delete -Uri ([Uri]::new($Sandbox.GraphUri, '/_sandbox/requests')) | Out-Null
+}
+
+function Get-SandboxState {
+    param([Parameter(Mandatory)] $Sandbox)
+    Invoke-RestMethod -Uri ([Uri]::new($Sandbox.GraphUri, '/_sandbox/state'))
+}
+
+function Get-WriteRequests {
+    param([Parameter(Mandatory)] $Sandbox)
+    @(Get-SandboxRequests $Sandbox | Where-Object { $_.method -ne 'GET' -and $_.path -like '/v1.0/*' })
+}
+
+function Invoke-Pwsh {
+    # Runs a script in a fresh pwsh; returns its output lines; throws on a non-zero exit.
+    param([Parameter(Mandatory)] [string] $Script)
+    $file = Join-Path ([System.IO.Path]::GetTempPath()) ("pulumiscim-" + [guid]::NewGuid() + '.ps1')
+    Set-Content -Path $file -Value $Script
+    try {
+        $output = & $script:PwshExe -NoProfile -NonInteractive -File $file 2>&1
+        if ($LASTEXITCODE -ne 0) { throw "child pwsh failed ($LASTEXITCODE): $($output -join "`n")" }
+        $output
+    }
+    finally {
+        Remove-Item $file -ErrorAction SilentlyContinue
+    }
+}

@@ -1,0 +1,23 @@
+# Copyright (c) PulumiScim contributors. Licensed under the MIT License.
+# Runs the Pester suite in a fresh pwsh and writes {Passed, Failed} to -SummaryPath.
+param(
+    [Parameter(Mandatory)] [string] $PesterPath,
+    [Parameter(Mandatory)] [string] $ModulePath,
+    [Parameter(Mandatory)] [string] $TestPath,
+    [Parameter(Mandatory)] [string] $SummaryPath,
+    [string] $NuGetRoot
+)
+$ErrorActionPreference = 'Stop'
+Import-Module $PesterPath -Force
+$env:PULUMISCIM_MODULE_PATH = $ModulePath
+$env:PULUMISCIM_NUGET_ROOT = $NuGetRoot
+$config = New-PesterConfiguration
+$config.Run.Path = $TestPath
+$config.Run.PassThru = $true
+$config.Output.Verbosity = 'Normal'
+$config.TestResult.Enabled = $true
+$config.TestResult.OutputFormat = 'NUnitXml'
+$config.TestResult.OutputPath = Join-Path (Split-Path $SummaryPath) 'pester.xml'
+$result = Invoke-Pester -Configuration $config
+$failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
+[pscustomobject]@{ Passed = $result.PassedCount; Failed = $failed } | ConvertTo-Json | Set-Content -Path $SummaryPath
