@@ -121,7 +121,7 @@ public abstract class ScimCmdletBase : PSCmdlet, IDisposable
         var record = new ErrorRecord(ex, errorId, category, target);
         if (hint is not null)
         {
-            record.ErrorDetails = new ErrorDetails(ex.Message + " " + hint);
+            record.ErrorDetails = new ErrorDetails(ex.Message + " " + hint) { RecommendedAction = hint };
         }
 
         return record;
@@ -130,11 +130,8 @@ public abstract class ScimCmdletBase : PSCmdlet, IDisposable
     /// <summary>Builds an ErrorRecord whose text says what went wrong and how to fix it.</summary>
     protected static ErrorRecord Error(string errorId, ErrorCategory category, object? target, string message, string? recommendedAction = null, Exception? inner = null)
     {
-        var ex = new InvalidOperationException(message, inner);
-        return new ErrorRecord(ex, errorId, category, target)
-        {
-            ErrorDetails = new ErrorDetails(recommendedAction is null ? message : message + " " + recommendedAction),
-        };
+        string text = recommendedAction is null ? message : message + " " + recommendedAction;
+        return new ErrorRecord(new InvalidOperationException(text, inner), errorId, category, target);
     }
 
     /// <inheritdoc/>

@@ -51,6 +51,21 @@ public sealed class ScimApplication
 
     internal JsonObject? Job { get; set; }
 
+    /// <summary>The last schema step of this pipeline and its planner: the next schema read must plan nothing for it (read-back).</summary>
+    internal (string Action, Func<JsonObject, PulumiScim.Provisioning.SchemaPlan> Planner)? PendingSchemaCheck { get; set; }
+
+    /// <summary>A copy bound to another session.</summary>
+    internal ScimApplication WithSession(ScimGraphSession session) => new(ServicePrincipal, session)
+    {
+        JobId = JobId,
+        TemplateId = TemplateId,
+        ProvisioningState = ProvisioningState,
+        StatusCode = StatusCode,
+        TenantUrl = TenantUrl,
+        Scope = Scope,
+        Job = Job,
+    };
+
     /// <summary>The service principal id as Graph path segment.</summary>
     internal string Sp => ServicePrincipalId.ToString();
 

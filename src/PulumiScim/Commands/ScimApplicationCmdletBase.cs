@@ -1,0 +1,156 @@
+// Copyright (c) PulumiScim contributors. Licensed under the MIT License.
+
+using System.Management.Automation;
+using System.Text.Json.Nodes;
+using PulumiScim.Graph;
+using PulumiScim.Model;
+
+namespace PulumiScim.Commands;
+
+/// <summary>
+/// A cmdlet that works on one enterprise app: from the pipeline (a <see cref="ScimApplication"/>), by
+/// <c>-DisplayName</c> or by <c>-ServicePrincipalId</c>.
+/// </summary>
+public abstract class ScimApplicationCmdletBase : ScimSessionCmdletBase
+{
+    /// <summary>The parameter set of pipeline input.</summary>
+    protected const string ByApplicationSet = "ByApplication";
+
+    /// <summary>The parameter set of -DisplayName.</summary>
+    protected const string ByNameSet = "ByName";
+
+    /// <summary>The parameter set of -ServicePrincipalId.</summary>
+    protected const string ByIdSet = "ById";
+
+    /// <summary>The app, as Get-ScimApplication (or the previous cmdlet of the pipeline) wrote it.</summary>
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ByApplicationSet)]
+    [Alias("App", "InputObject")]
+    public ScimApplication Application { get; set; } = null!;
+
+    /// <summary>The enterprise app's display name (exact; it must match one app).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = ByNameSet)]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ApplicationNameCompleter))]
+    public string DisplayName { get; set; } = null!;
+
+    /// <summary>The service principal's object id.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = ByIdSet, ValueFromPipelineByPropertyName = true)]
+    [Alias("Id", "ObjectId")]
+    public Guid ServicePrincipalId { get; set; }
+
+    /// <inheritdoc/>
+    protected sealed override void ProcessRecord()
+    {
+        ScimApplication? app = ResolveApplication();
+        if (app is null)
+        {
+            return;
+        }
+
+        try
+        {
+            ProcessApplication(app);
+        }
+        catch (GraphRequestException ex)
+        {
+            WriteError(GraphErrorRecord(ex, FailureErrorId, app));
+        }
+    }
+
+    /// <summary>The ErrorId written when a Graph call of this cmdlet fails unexpectedly.</summary>
+    protected virtual string FailureErrorId => MyInvocation.MyCommand.Name.Replace("-", string.Empty, StringComparison.Ordinal) + "Failed";
+
+    /// <summary>Does the cmdlet's work on one app.</summary>
+    protected abstract void ProcessApplication(ScimApplication app);
+
+    /// <summary>The pipeline's app, or the one app the name or id names; writes an error and returns null otherwise.</summary>
+    protected ScimApplication? ResolveApplication()
+    {
+        if (ParameterSetName == ByApplicationSet)
+        {
+            if (Session is not null && !ReferenceEquals(Session, Application.Session))
+            {
+                Application = Application.WithSession(Session);
+            }
+
+            ResolveSession(Application.Session);
+            return Application;
+        }
+
+        var session = ResolveSession();
+        string? name = ParameterSetName == ByNameSet ? DisplayName : null;
+        Guid? id = ParameterSetName == ByIdSet ? ServicePrincipalId : null;
+        object target = (object?)name ?? id!;
+        List<JsonObject> sps;
+        try
+        {
+            sps = Await(ct => ApplicationQueries.FindServicePrincipalsAsync(session.Graph, name is null ? null : WildcardPattern.Escape(name), null, id, ct));
+        }
+        catch (GraphRequestException ex)
+        {
+            WriteError(GraphErrorRecord(ex, "GetApplicationFailed", target));
+            return null;
+        }
+
+        if (sps.Count == 0)
+        {
+            WriteError(Error(
+                "ApplicationNotFound",
+                ErrorCategory.ObjectNotFound,
+                target,
+                $"No enterprise application matches '{target}'.",
+                "List the apps with Get-ScimApplication, or create one with New-ScimApplication -DisplayName."));
+            return null;
+        }
+
+        if (sps.Count > 1)
+        {
+            string ids = string.Join(", ", sps.Select(s => (string?)s["id"]));
+            WriteError(Error(
+                "AmbiguousApplication",
+                ErrorCategory.InvalidArgument,
+                target,
+                $"{sps.Count} enterprise applications are named '{target}' (service principal ids {ids}).",
+                "Pass -ServicePrincipalId, or pipe the one you mean from Get-ScimApplication."));
+            return null;
+        }
+
+        try
+        {
+            return Await(ct => ApplicationQueries.DescribeAsync(session, sps[0], ct));
+        }
+        catch (GraphRequestException ex)
+        {
+            WriteError(GraphErrorRecord(ex, "GetApplicationFailed", target));
+            return null;
+        }
+    }
+
+    /// <summary>Writes an error and returns false when the app has no provisioning job yet.</summary>
+    protected bool RequireJob(ScimApplication app)
+    {
+        if (app.JobId is not null)
+        {
+            return true;
+        }
+
+        WriteError(Error(
+            "NoProvisioningJob",
+            ErrorCategory.InvalidOperation,
+            app,
+            $"The app '{app.DisplayName}' has no provisioning job yet.",
+            "Run Set-ScimTenant first: it creates the job and saves the Tenant URL and token."));
+        return false;
+    }
+
+    /// <summary>
+    /// Asks ShouldProcess once for a set of changes: -WhatIf lists every change, -Confirm asks once for all of them.
+    /// </summary>
+    protected bool ShouldProcessChanges(ScimApplication app, string action, IReadOnlyCollection<string> changes)
+    {
+        string target = $"{app.DisplayName} ({app.ServicePrincipalId})";
+        string lines = string.Join(Environment.NewLine, changes.Select(c => "  - " + c));
+        string description = $"{action} on '{target}':{Environment.NewLine}{lines}";
+        return ShouldProcess(description, $"{action} on '{target}'?{Environment.NewLine}{lines}", action);
+    }
+}

@@ -1,0 +1,110 @@
+// Copyright (c) PulumiScim contributors. Licensed under the MIT License.
+
+using System.Net;
+using System.Security;
+using System.Text.Json.Nodes;
+using PulumiScim.Model;
+
+namespace PulumiScim.Graph;
+
+/// <summary>The synchronization calls of the guide (graph-api.md table rows 4–15), as raw JSON.</summary>
+internal static class SyncOperations
+{
+    /// <summary>The template of a non-gallery SCIM app's job.</summary>
+    public const string ScimTemplateId = "scim";
+
+    private static string Sync(ScimApplication app) => $"servicePrincipals/{app.Sp}/synchronization";
+
+    private static string Job(ScimApplication app) =>
+        $"{Sync(app)}/jobs/{Uri.EscapeDataString(app.JobId ?? throw new InvalidOperationException("The app has no provisioning job."))}";
+
+    /// <summary>Creates the <c>scim</c> job, waiting out replication of a just-created app; updates <paramref name="app"/>.</summary>
+    public static async Task CreateJobAsync(ScimApplication app, CancellationToken ct)
+    {
+        JsonNode? job = await Consistency.RetryAsync(
+            "Creating the provisioning job",
+            c => app.Session.Graph.SendCheckedAsync(HttpMethod.Post, $"{Sync(app)}/jobs", new JsonObject { ["templateId"] = ScimTemplateId }, c),
+            ct).ConfigureAwait(false);
+        ApplicationQueries.ApplyJob(app, job as JsonObject);
+    }
+
+    /// <summary>Tests a Tenant URL and token against the SCIM endpoint (Test Connection), without saving anything.</summary>
+    /// <returns>null when they work; otherwise Graph's answer.</returns>
+    public static async Task<GraphRequestException?> ValidateAsync(ScimApplication app, string baseAddress, SecureString token, CancellationToken ct)
+    {
+        var credentials = new JsonArray(
+            new JsonObject { ["key"] = "BaseAddress", ["value"] = baseAddress },
+            new JsonObject { ["key"] = "SecretToken", ["value"] = new NetworkCredential(string.Empty, token).Password });
+        JsonObject body;
+        string path;
+        if (app.JobId is null)
+        {
+            path = $"{Sync(app)}/jobs/validateCredentials";
+            body = new JsonObject
+            {
+                ["applicationIdentifier"] = app.AppId.ToString(),
+                ["templateId"] = ScimTemplateId,
+                ["useSavedCredentials"] = false,
+                ["credentials"] = credentials,
+            };
+        }
+        else
+        {
+            path = $"{Job(app)}/validateCredentials";
+            body = new JsonObject { ["useSavedCredentials"] = false, ["credentials"] = credentials };
+        }
+
+        return await SendValidationAsync(app, path, body, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Tests the saved credentials of the job.</summary>
+    public static Task<GraphRequestException?> ValidateSavedAsync(ScimApplication app, CancellationToken ct) =>
+        SendValidationAsync(app, $"{Job(app)}/validateCredentials", new JsonObject { ["useSavedCredentials"] = true }, ct);
+
+    private static async Task<GraphRequestException?> SendValidationAsync(ScimApplication app, string path, JsonObject body, CancellationToken ct)
+    {
+        GraphResponse r = await app.Session.Graph.SendAsync(HttpMethod.Post, path, body, ct).ConfigureAwait(false);
+        return r.IsSuccess ? null : GraphClient.ToException(HttpMethod.Post, "/v1.0/" + path, r.Status, r.Body, r.Headers);
+    }
+
+    /// <summary>Replaces the secrets (PUT is a full replace; there is no PATCH).</summary>
+    public static Task PutSecretsAsync(ScimApplication app, JsonObject body, CancellationToken ct) =>
+        app.Session.Graph.SendCheckedAsync(HttpMethod.Put, $"{Sync(app)}/secrets", body, ct);
+
+    /// <summary>Reads the job's schema.</summary>
+    public static async Task<JsonObject> GetSchemaAsync(ScimApplication app, CancellationToken ct)
+    {
+        JsonNode? schema = await app.Session.Graph.GetAsync($"{Job(app)}/schema", ct).ConfigureAwait(false);
+        if (schema is not JsonObject o)
+        {
+            throw new InvalidDataException("Graph returned an empty synchronization schema.");
+        }
+
+        o.Remove("@odata.context");
+        return o;
+    }
+
+    /// <summary>Writes the whole schema with PUT (the service refuses the SDK's PATCH: graph-api.md gotcha 1).</summary>
+    public static Task PutSchemaAsync(ScimApplication app, JsonObject schema, CancellationToken ct) =>
+        app.Session.Graph.SendCheckedAsync(HttpMethod.Put, $"{Job(app)}/schema", schema, ct);
+
+    /// <summary>Reads the job into <paramref name="app"/>.</summary>
+    public static async Task RefreshJobAsync(ScimApplication app, CancellationToken ct)
+    {
+        JsonNode? job = await app.Session.Graph.GetAsync(Job(app), ct).ConfigureAwait(false);
+        ApplicationQueries.ApplyJob(app, job as JsonObject);
+    }
+
+    public static Task StartAsync(ScimApplication app, CancellationToken ct) =>
+        app.Session.Graph.SendCheckedAsync(HttpMethod.Post, $"{Job(app)}/start", null, ct);
+
+    public static Task PauseAsync(ScimApplication app, CancellationToken ct) =>
+        app.Session.Graph.SendCheckedAsync(HttpMethod.Post, $"{Job(app)}/pause", null, ct);
+
+    public static Task RestartAsync(ScimApplication app, string? resetScope, CancellationToken ct) =>
+        app.Session.Graph.SendCheckedAsync(
+            HttpMethod.Post,
+            $"{Job(app)}/restart",
+            new JsonObject { ["criteria"] = new JsonObject { ["resetScope"] = resetScope } },
+            ct);
+}
