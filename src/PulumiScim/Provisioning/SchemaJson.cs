@@ -1,5 +1,6 @@
 // Copyright (c) PulumiScim contributors. Licensed under the MIT License.
 
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -18,9 +19,13 @@ internal static class SchemaJson
             ? value.GetValue<bool>()
             : null;
 
-    /// <summary>The integer value of a property, or <see langword="null"/> when absent or not an integer.</summary>
-    public static long? GetInteger(JsonObject? obj, string property)
-        => obj?[property] is JsonValue value && value.GetValueKind() == JsonValueKind.Number && value.TryGetValue(out long number)
+    /// <summary>
+    /// The numeric value of a property, or <see langword="null"/> when absent or not a number. Read from the JSON
+    /// text, so it works alike for parsed values and for values the planner created (a CLR <c>int</c>).
+    /// </summary>
+    public static double? GetNumber(JsonObject? obj, string property)
+        => obj?[property] is JsonValue value && value.GetValueKind() == JsonValueKind.Number
+            && double.TryParse(value.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var number)
             ? number
             : null;
 
@@ -32,12 +37,12 @@ internal static class SchemaJson
     public static bool SameName(string? left, string? right)
         => left is not null && right is not null && string.Equals(left, right, StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>Renders a boolean property's value for a change or a check ("true", "false" or "(unset)").</summary>
-    public static string Render(bool? value) => value switch
+    /// <summary>Renders a scalar JSON value for a change or a check: a string's text, other JSON as text, or "(unset)".</summary>
+    public static string RenderValue(JsonNode? value) => value switch
     {
-        true => "true",
-        false => "false",
         null => "(unset)",
+        JsonValue scalar when scalar.GetValueKind() == JsonValueKind.String => scalar.GetValue<string>(),
+        _ => value.ToJsonString(),
     };
 
     /// <summary>

@@ -119,7 +119,7 @@ internal static class SchemaPlanner
         }
         else if (FindMapping(mappings, GuideMappings.DisplayName) is { } displayName && !IsMatching(displayName))
         {
-            var before = Render(displayName["matchingPriority"]);
+            var before = SchemaJson.RenderValue(displayName["matchingPriority"]);
             displayName["matchingPriority"] = 1;
             recorder.Fail("group matching attribute", "a group mapping with matchingPriority > 0", "none", "Entra matches existing Pulumi teams by displayName.",
                 new SchemaChange(SchemaChangeKind.SetGroupMatchingPriority, GuideMappings.DisplayName, before, "1", $"group displayName: matchingPriority {before} -> 1"));
@@ -214,7 +214,7 @@ internal static class SchemaPlanner
         }
         else if (!IsMatching(userName))
         {
-            var before = Render(userName["matchingPriority"]);
+            var before = SchemaJson.RenderValue(userName["matchingPriority"]);
             userName["matchingPriority"] = 1;
             recorder.Fail("matching attribute", Expected, "none", Hint,
                 new SchemaChange(SchemaChangeKind.SetMatchingPriority, GuideMappings.UserName, before, "1", $"userName: matchingPriority {before} -> 1"));
@@ -274,7 +274,7 @@ internal static class SchemaPlanner
             return;
         }
 
-        var before = Render(emailAttribute["required"]);
+        var before = SchemaJson.RenderValue(emailAttribute["required"]);
         emailAttribute["required"] = true;
         recorder.Fail(name, "true", before, Hint,
             new SchemaChange(SchemaChangeKind.SetRequired, GuideMappings.WorkEmail, before, "true", $"{GuideMappings.WorkEmail}: required {before} -> true"));
@@ -289,7 +289,7 @@ internal static class SchemaPlanner
             return;
         }
 
-        var before = Render(objectMapping["enabled"]);
+        var before = SchemaJson.RenderValue(objectMapping["enabled"]);
         objectMapping["enabled"] = true;
         recorder.Fail($"{label} enabled", "true", before, hint,
             new SchemaChange(kind, label, before, "true", $"{label}: enabled {before} -> true"));
@@ -305,7 +305,7 @@ internal static class SchemaPlanner
             return;
         }
 
-        var before = Render(group["enabled"]);
+        var before = SchemaJson.RenderValue(group["enabled"]);
         group["enabled"] = false;
         recorder.Fail($"{ProvisionGroups} enabled", "false", before, Hint,
             new SchemaChange(SchemaChangeKind.DisableObjectMapping, ProvisionGroups, before, "false", $"{ProvisionGroups}: enabled {before} -> false"));
@@ -348,18 +348,10 @@ internal static class SchemaPlanner
 
     private static string? Target(JsonObject mapping) => SchemaJson.GetString(mapping, "targetAttributeName");
 
-    private static bool IsMatching(JsonObject mapping) => SchemaJson.GetInteger(mapping, "matchingPriority") > 0;
+    private static bool IsMatching(JsonObject mapping) => SchemaJson.GetNumber(mapping, "matchingPriority") > 0;
 
     private static string MatchingNames(IEnumerable<JsonNode?> mappings)
         => string.Join(", ", mappings.OfType<JsonObject>().Where(IsMatching).Select(mapping => Target(mapping) ?? "(no target)"));
-
-    /// <summary>Renders a scalar JSON value for a change: its JSON text, or "(unset)" when absent.</summary>
-    private static string Render(JsonNode? value) => value switch
-    {
-        null => "(unset)",
-        JsonValue scalar when scalar.GetValueKind() == System.Text.Json.JsonValueKind.String => scalar.GetValue<string>(),
-        _ => value.ToJsonString(),
-    };
 
     /// <summary>Collects a plan's changes and checks in order.</summary>
     private sealed class Recorder
