@@ -29,7 +29,7 @@ internal static class ApplicationQueries
     {
         if (servicePrincipalId is { } id)
         {
-            GraphResponse r = await graph.SendAsync(HttpMethod.Get, WithQuery($"servicePrincipals/{id}", ("$select", SpSelect)), null, ct).ConfigureAwait(false);
+            GraphResponse r = await graph.SendBytesAsync(HttpMethod.Get, WithQuery($"servicePrincipals/{id}", ("$select", SpSelect)), null, ct).ConfigureAwait(false);
             if (r.Status == System.Net.HttpStatusCode.NotFound)
             {
                 return [];

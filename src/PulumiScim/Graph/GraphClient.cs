@@ -80,10 +80,13 @@ internal sealed class GraphClient : IDisposable
     }
 
     /// <summary>Sends one request with the retry policy; returns the final answer whatever its status.</summary>
-    public async Task<GraphResponse> SendAsync(HttpMethod method, string pathOrUrl, JsonNode? body, CancellationToken cancellationToken)
+    public Task<GraphResponse> SendAsync(HttpMethod method, string pathOrUrl, JsonNode? body, CancellationToken cancellationToken) =>
+        SendBytesAsync(method, pathOrUrl, body is null ? null : Encoding.UTF8.GetBytes(body.ToJsonString()), cancellationToken);
+
+    /// <summary>Sends a UTF-8 JSON payload given as bytes (e.g. a secrets body holding a token; the caller clears it after).</summary>
+    public async Task<GraphResponse> SendBytesAsync(HttpMethod method, string pathOrUrl, byte[]? payload, CancellationToken cancellationToken)
     {
         Uri uri = Resolve(pathOrUrl);
-        byte[]? payload = body is null ? null : Encoding.UTF8.GetBytes(body.ToJsonString());
         TimeSpan waited = TimeSpan.Zero;
         string shownPath = uri.AbsolutePath;
         for (int attempt = 1; ; attempt++)
@@ -176,9 +179,13 @@ internal sealed class GraphClient : IDisposable
     }
 
     /// <summary>Sends and throws <see cref="GraphRequestException"/> unless the answer is 2xx.</summary>
-    public async Task<JsonNode?> SendCheckedAsync(HttpMethod method, string pathOrUrl, JsonNode? body, CancellationToken cancellationToken)
+    public Task<JsonNode?> SendCheckedAsync(HttpMethod method, string pathOrUrl, JsonNode? body, CancellationToken cancellationToken) =>
+        SendBytesCheckedAsync(method, pathOrUrl, body is null ? null : Encoding.UTF8.GetBytes(body.ToJsonString()), cancellationToken);
+
+    /// <summary>Sends bytes and throws <see cref="GraphRequestException"/> unless the answer is 2xx.</summary>
+    public async Task<JsonNode?> SendBytesCheckedAsync(HttpMethod method, string pathOrUrl, byte[]? payload, CancellationToken cancellationToken)
     {
-        GraphResponse r = await SendAsync(method, pathOrUrl, body, cancellationToken).ConfigureAwait(false);
+        GraphResponse r = await SendBytesAsync(method, pathOrUrl, payload, cancellationToken).ConfigureAwait(false);
         if (!r.IsSuccess)
         {
             throw ToException(method, Resolve(pathOrUrl).AbsolutePath, r.Status, r.Body, r.Headers);
@@ -188,7 +195,7 @@ internal sealed class GraphClient : IDisposable
     }
 
     public Task<JsonNode?> GetAsync(string pathOrUrl, CancellationToken cancellationToken) =>
-        SendCheckedAsync(HttpMethod.Get, pathOrUrl, null, cancellationToken);
+        SendBytesCheckedAsync(HttpMethod.Get, pathOrUrl, null, cancellationToken);
 
     /// <summary>Streams the items of a collection page by page, following <c>@odata.nextLink</c>.</summary>
     public async IAsyncEnumerable<JsonObject> ListAsync(string pathOrUrl, [EnumeratorCancellation] CancellationToken cancellationToken)

@@ -1,6 +1,5 @@
 // Copyright (c) PulumiScim contributors. Licensed under the MIT License.
 
-using System.Net;
 using System.Security;
 using System.Text.Json.Nodes;
 using PulumiScim.Model;
@@ -34,7 +33,7 @@ internal static class SyncOperations
     {
         var credentials = new JsonArray(
             new JsonObject { ["key"] = "BaseAddress", ["value"] = baseAddress },
-            new JsonObject { ["key"] = "SecretToken", ["value"] = new NetworkCredential(string.Empty, token).Password });
+            new JsonObject { ["key"] = "SecretToken", ["value"] = new System.Net.NetworkCredential(string.Empty, token).Password });
         JsonObject body;
         string path;
         if (app.JobId is null)
@@ -68,8 +67,17 @@ internal static class SyncOperations
     }
 
     /// <summary>Replaces the secrets (PUT is a full replace; there is no PATCH).</summary>
-    public static Task PutSecretsAsync(ScimApplication app, JsonObject body, CancellationToken ct) =>
-        app.Session.Graph.SendCheckedAsync(HttpMethod.Put, $"{Sync(app)}/secrets", body, ct);
+    public static async Task PutSecretsAsync(ScimApplication app, byte[] body, CancellationToken ct)
+    {
+        try
+        {
+            await app.Session.Graph.SendBytesCheckedAsync(HttpMethod.Put, $"{Sync(app)}/secrets", body, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            Array.Clear(body);
+        }
+    }
 
     /// <summary>Reads the job's schema.</summary>
     public static async Task<JsonObject> GetSchemaAsync(ScimApplication app, CancellationToken ct)
@@ -96,15 +104,15 @@ internal static class SyncOperations
     }
 
     public static Task StartAsync(ScimApplication app, CancellationToken ct) =>
-        app.Session.Graph.SendCheckedAsync(HttpMethod.Post, $"{Job(app)}/start", null, ct);
+        app.Session.Graph.SendBytesCheckedAsync(HttpMethod.Post, $"{Job(app)}/start", null, ct);
 
     public static Task PauseAsync(ScimApplication app, CancellationToken ct) =>
-        app.Session.Graph.SendCheckedAsync(HttpMethod.Post, $"{Job(app)}/pause", null, ct);
+        app.Session.Graph.SendBytesCheckedAsync(HttpMethod.Post, $"{Job(app)}/pause", null, ct);
 
     public static Task RestartAsync(ScimApplication app, string? resetScope, CancellationToken ct) =>
         app.Session.Graph.SendCheckedAsync(
             HttpMethod.Post,
             $"{Job(app)}/restart",
-            new JsonObject { ["criteria"] = new JsonObject { ["resetScope"] = resetScope } },
+            new JsonObject { ["criteria"] = resetScope is null ? new JsonObject() : new JsonObject { ["resetScope"] = resetScope } },
             ct);
 }

@@ -1,0 +1,77 @@
+// Copyright (c) PulumiScim contributors. Licensed under the MIT License.
+
+using System.Management.Automation;
+using System.Text.Json.Nodes;
+using PulumiScim.Graph;
+using PulumiScim.Model;
+
+namespace PulumiScim.Commands;
+
+/// <summary>
+/// <para type="synopsis">Creates a non-gallery enterprise application with a SCIM provisioning job, for tenants that have no Pulumi app yet.</para>
+/// </summary>
+[Cmdlet(VerbsCommon.New, "ScimApplication", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(ScimApplication))]
+public sealed class NewScimApplicationCommand : ScimSessionCmdletBase
+{
+    /// <summary>The custom (non-gallery) application template (Graph docs, applicationtemplate-instantiate.md).</summary>
+    internal const string CustomTemplateId = "8adf8e6e-67b2-4cf2-a259-e3dc5476c621";
+
+    /// <summary>The new enterprise app's display name.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    [ValidateLength(1, 256)]
+    public string DisplayName { get; set; } = null!;
+
+    /// <summary>How long to wait for Entra to replicate the new app before giving up (default 180 seconds).</summary>
+    [Parameter]
+    [ValidateRange(1, 3600)]
+    public int ReplicationTimeout { get; set; } = 180;
+
+    /// <inheritdoc/>
+    protected override void ProcessRecord()
+    {
+        var session = ResolveSession();
+        try
+        {
+            List<JsonObject> existing = Await(ct => ApplicationQueries.FindServicePrincipalsAsync(session.Graph, WildcardPattern.Escape(DisplayName), null, null, ct));
+            if (existing.Count > 0)
+            {
+                WriteError(Error(
+                    "ApplicationExists",
+                    ErrorCategory.ResourceExists,
+                    DisplayName,
+                    $"An enterprise application named '{DisplayName}' already exists (service principal {(string?)existing[0]["id"]}).",
+                    "Use Get-ScimApplication to work on it, or choose another -DisplayName."));
+                return;
+            }
+
+            if (!ShouldProcess(DisplayName, "Create a non-gallery enterprise application with a SCIM provisioning job"))
+            {
+                return;
+            }
+
+            WriteVerbose($"Creating the enterprise app '{DisplayName}' from the non-gallery template {CustomTemplateId}.");
+            JsonNode? created = Await(ct => session.Graph.SendCheckedAsync(
+                HttpMethod.Post,
+                $"applicationTemplates/{CustomTemplateId}/instantiate",
+                new JsonObject { ["displayName"] = DisplayName },
+                ct));
+            string spId = (string?)created?["servicePrincipal"]?["id"] ?? throw new InvalidDataException("Graph's instantiate answer has no servicePrincipal id.");
+            var timeout = TimeSpan.FromSeconds(ReplicationTimeout);
+            JsonNode? sp = Await(ct => Consistency.RetryAsync(
+                "Reading the new service principal",
+                c => session.Graph.GetAsync(ApplicationQueries.WithQuery($"servicePrincipals/{spId}", ("$select", ApplicationQueries.SpSelect)), c),
+                ct,
+                timeout));
+            var app = new ScimApplication((JsonObject)sp!, session);
+            Await(ct => SyncOperations.CreateJobAsync(app, ct));
+            WriteVerbose($"Created '{DisplayName}' (service principal {spId}) with the provisioning job {app.JobId}.");
+            WriteObject(app);
+        }
+        catch (GraphRequestException ex)
+        {
+            WriteError(GraphErrorRecord(ex, "NewApplicationFailed", DisplayName));
+        }
+    }
+}
