@@ -116,8 +116,16 @@ public class GraphTestClient : IDisposable
 
     public void Dispose()
     {
-        Http.Dispose();
-        Sandbox.Dispose();
+        Dispose(true);
         GC.SuppressFinalize(this);
+    }
+
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            Http.Dispose();
+            Sandbox.Dispose();
+        }
     }
 }
