@@ -1,18 +1,23 @@
 // Copyright (c) PulumiScim contributors. Licensed under the MIT License.
 
+using System.Text.Json.Nodes;
 using PulumiScim.Sandbox.Http;
 using PulumiScim.Sandbox.State;
 
 namespace PulumiScim.Sandbox;
 
-/// <summary>What every route handler shares: the state, the request log and the server.</summary>
-internal sealed class SandboxContext
+/// <summary>What every route handler shares: the state, the request log, the server and the hooks.</summary>
+internal sealed class SandboxContext : IDisposable
 {
     public SandboxContext(SandboxState state, RequestLog requests, SandboxServer server)
     {
         State = state;
         Requests = requests;
         Server = server;
+        OutboundHttp = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseProxy = false })
+        {
+            Timeout = TimeSpan.FromSeconds(10),
+        };
     }
 
     public SandboxState State { get; }
@@ -20,6 +25,30 @@ internal sealed class SandboxContext
     public RequestLog Requests { get; }
 
     public SandboxServer Server { get; }
+
+    /// <summary>Transient faults injected into Graph requests (<c>POST /_sandbox/faults</c>).</summary>
+    public FaultInjector Faults { get; } = new();
+
+    /// <summary>The "identity and access reports" limit of <c>/auditLogs/provisioning</c> when the seed asks for it.</summary>
+    public SlidingWindowLimiter ProvisioningLogLimiter { get; } = new(5, TimeSpan.FromSeconds(10));
+
+    /// <summary>The client validateCredentials calls the SCIM endpoint with (as Entra does, over real HTTP).</summary>
+    public HttpClient OutboundHttp { get; }
+
+    /// <summary>How long validateCredentials waits for the SCIM endpoint.</summary>
+    public TimeSpan CredentialValidationTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Answers <c>POST .../jobs/{id}/schema/parseExpression</c>: receives the request body, returns a
+    /// parseExpressionResponse. Filled by the expression engine; while null the route answers 501.
+    /// </summary>
+    public Func<JsonObject, JsonObject>? ParseExpressionHandler { get; set; }
+
+    /// <summary>Called (outside the state lock) after <c>POST .../jobs/{id}/start</c> succeeded.</summary>
+    public Action<AppState, JobState>? OnJobStarted { get; set; }
+
+    /// <summary>Called (outside the state lock) after <c>POST .../jobs/{id}/restart</c> succeeded.</summary>
+    public Action<AppState, JobState>? OnJobRestarted { get; set; }
 
     /// <summary>Checks the Graph bearer token; returns the 401 to send, or null when the token is good.</summary>
     public SandboxResponse? Authorize(SandboxRequest request)
@@ -32,4 +61,16 @@ internal sealed class SandboxContext
 
         return Server.IsValidGraphToken(auth["Bearer ".Length..].Trim()) ? null : GraphError.Unauthorized(missing: false);
     }
+
+    /// <summary>Adds a provisioningObjectSummary to <c>/auditLogs/provisioning</c> (for the provisioning engine).</summary>
+    public void AppendProvisioningLog(JsonObject entry)
+    {
+        lock (State.Sync)
+        {
+            State.ProvisioningLogs.Append(entry);
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Dispose() => OutboundHttp.Dispose();
 }

@@ -29,6 +29,7 @@ public sealed class SandboxServer : IDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly string _accessToken;
+    private readonly SandboxContext _context;
     private Task? _acceptLoop;
 
     private SandboxServer(SandboxState state, HttpListener listener, int port)
@@ -37,9 +38,9 @@ public sealed class SandboxServer : IDisposable
         _listener = listener;
         Port = port;
         _accessToken = "sbx." + Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
-        var ctx = new SandboxContext(state, _requestLog, this);
-        GraphRoutes.Register(_router, ctx);
-        ControlRoutes.Register(_router, ctx);
+        _context = new SandboxContext(state, _requestLog, this);
+        GraphRoutes.Register(_router, _context);
+        ControlRoutes.Register(_router, _context);
     }
 
     /// <summary>The port the sandbox listens on.</summary>
@@ -77,6 +78,12 @@ public sealed class SandboxServer : IDisposable
     internal SandboxState State => _state;
 
     internal RequestLog Requests => _requestLog;
+
+    /// <summary>What the routes share: hooks for the provisioning engine and the expression parser live here.</summary>
+    internal SandboxContext Context => _context;
+
+    /// <summary>The router, for the SCIM and engine parts to add their routes.</summary>
+    internal Router Router => _router;
 
     /// <summary>The built-in seed (shared/sandbox/example-seed.json), used when no seed is given.</summary>
     public static string DefaultSeed
@@ -148,6 +155,7 @@ public sealed class SandboxServer : IDisposable
     public void Dispose()
     {
         Stop();
+        _context.Dispose();
         _stopping.Dispose();
     }
 
@@ -196,7 +204,7 @@ public sealed class SandboxServer : IDisposable
         try
         {
             request = SandboxRequest.FromListener(ctx.Request);
-            response = Dispatch(request);
+            response = await DispatchAsync(request).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -245,8 +253,14 @@ public sealed class SandboxServer : IDisposable
         }
     }
 
-    private SandboxResponse Dispatch(SandboxRequest request)
+    private async Task<SandboxResponse> DispatchAsync(SandboxRequest request)
     {
+        // Faults come before routing and handlers, so a faulted write never takes effect.
+        if (_context.Faults.Next(request) is SandboxResponse fault)
+        {
+            return fault;
+        }
+
         var handler = _router.Match(request, out bool pathMatched);
         if (handler is null)
         {
@@ -255,6 +269,6 @@ public sealed class SandboxServer : IDisposable
                 : GraphError.Create(400, "BadRequest", $"Resource not found for the segment '{request.Path.Split('/', StringSplitOptions.RemoveEmptyEntries).LastOrDefault()}'.");
         }
 
-        return handler(request);
+        return await handler(request).ConfigureAwait(false);
     }
 }

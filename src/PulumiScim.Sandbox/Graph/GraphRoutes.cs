@@ -6,7 +6,7 @@ using PulumiScim.Sandbox.State;
 
 namespace PulumiScim.Sandbox.Graph;
 
-/// <summary>The Microsoft Graph v1.0 routes the sandbox serves.</summary>
+/// <summary>The Microsoft Graph v1.0 routes the sandbox serves, and what they share.</summary>
 internal static class GraphRoutes
 {
     public static void Register(Router router, SandboxContext ctx)
@@ -14,35 +14,62 @@ internal static class GraphRoutes
         void Map(string method, string template, Func<SandboxRequest, SandboxResponse> handler) =>
             router.Map(method, "/v1.0" + template, req => ctx.Authorize(req) ?? handler(req));
 
-        Map("GET", "/servicePrincipals", req => ListServicePrincipals(ctx, req));
-        Map("GET", "/servicePrincipals/{id}", req => WithApp(ctx, req, app => SandboxResponse.Json(200, WithContext(ctx, OData.Select(app.ServicePrincipal, req.Query["$select"]), "servicePrincipals/$entity"))));
-        Map("GET", "/servicePrincipals/{id}/synchronization/jobs", req => WithApp(ctx, req, app =>
-            SandboxResponse.Json(200, new JsonObject
-            {
-                ["@odata.context"] = $"{ctx.Server.GraphUri}v1.0/$metadata#servicePrincipals('{app.ServicePrincipalId}')/synchronization/jobs",
-                ["value"] = new JsonArray(app.Jobs.Where(j => ctx.State.IsVisible(j.Id)).Select(j => (JsonNode)j.Job.DeepClone()).ToArray()),
-            })));
+        async Task<SandboxResponse> Guarded(SandboxRequest req, Func<SandboxRequest, Task<SandboxResponse>> handler) =>
+            ctx.Authorize(req) ?? await handler(req).ConfigureAwait(false);
+
+        void MapAsync(string method, string template, Func<SandboxRequest, Task<SandboxResponse>> handler) =>
+            router.MapAsync(method, "/v1.0" + template, req => Guarded(req, handler));
+
+        DirectoryRoutes.Register(Map, ctx);
+        ApplicationRoutes.Register(Map, ctx);
+        SynchronizationRoutes.Register(Map, MapAsync, ctx);
+        AuditLogRoutes.Register(Map, ctx);
     }
 
-    private static JsonObject WithContext(SandboxContext ctx, JsonObject obj, string context)
+    /// <summary>The <c>@odata.context</c> URL for a metadata fragment.</summary>
+    public static string Context(SandboxContext ctx, string fragment) => $"{ctx.Server.GraphUri}v1.0/$metadata#{fragment}";
+
+    /// <summary>A copy of <paramref name="obj"/> with <c>@odata.context</c> first.</summary>
+    public static JsonObject WithContext(SandboxContext ctx, JsonObject obj, string fragment)
     {
-        var result = new JsonObject { ["@odata.context"] = $"{ctx.Server.GraphUri}v1.0/$metadata#{context}" };
-        foreach (var kv in obj.ToList())
+        var result = new JsonObject { ["@odata.context"] = Context(ctx, fragment) };
+        foreach (var kv in obj)
         {
-            obj.Remove(kv.Key);
-            result[kv.Key] = kv.Value;
+            if (kv.Key != "@odata.context")
+            {
+                result[kv.Key] = kv.Value?.DeepClone();
+            }
         }
 
         return result;
     }
 
-    /// <summary>Runs <paramref name="handler"/> on the app whose service principal id is the route's <c>{id}</c>, or answers 404.</summary>
+    /// <summary>Parses the body as a JSON object, or gives the 400 Graph sends for an unreadable body.</summary>
+    public static JsonObject? BodyObject(SandboxRequest req, out SandboxResponse? error)
+    {
+        error = null;
+        if (req.TryJson() is JsonObject o)
+        {
+            return o;
+        }
+
+        error = GraphError.BadRequest(req.Body.Length == 0
+            ? "Empty Payload. JSON content expected."
+            : "Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.", "BadRequest");
+        return null;
+    }
+
+    /// <summary>Reads a string property, or null when it is absent or not a string.</summary>
+    public static string? String(JsonObject obj, string name) =>
+        obj[name] is JsonValue v && v.TryGetValue(out string? s) ? s : null;
+
+    /// <summary>Runs <paramref name="handler"/> under the state lock on the app whose service principal id is <c>{id}</c>, or answers 404.</summary>
     public static SandboxResponse WithApp(SandboxContext ctx, SandboxRequest req, Func<AppState, SandboxResponse> handler)
     {
         string id = req.Route("id");
         lock (ctx.State.Sync)
         {
-            AppState? app = ctx.State.Applications.FirstOrDefault(a => string.Equals(a.ServicePrincipalId, id, StringComparison.OrdinalIgnoreCase));
+            AppState? app = ctx.State.FindApp(id);
             if (app is null || !ctx.State.IsVisible(app.ServicePrincipalId))
             {
                 return GraphError.NotFound(id);
@@ -50,36 +77,5 @@ internal static class GraphRoutes
 
             return handler(app);
         }
-    }
-
-    private static SandboxResponse ListServicePrincipals(SandboxContext ctx, SandboxRequest req)
-    {
-        var clauses = OData.ParseFilter(req.Query["$filter"], out string? error);
-        if (clauses is null)
-        {
-            return GraphError.BadRequest(error!, "Request_UnsupportedQuery");
-        }
-
-        foreach (FilterClause c in clauses)
-        {
-            bool supported = c.Property.ToLowerInvariant() is "displayname" or "appid" or "id" or "serviceprincipaltype" or "preferredsinglesignonmode";
-            if (!supported || c.Op is not ("eq" or "startswith" or "ne") || (c.Op == "ne"))
-            {
-                return GraphError.BadRequest($"Unsupported or invalid query filter clause specified for property '{c.Property}' of resource 'ServicePrincipal'.", "Request_UnsupportedQuery");
-            }
-        }
-
-        List<JsonObject> items;
-        lock (ctx.State.Sync)
-        {
-            items = ctx.State.Applications
-                .Where(a => ctx.State.IsVisible(a.ServicePrincipalId))
-                .Select(a => a.ServicePrincipal)
-                .Where(sp => OData.Matches(sp, clauses))
-                .Select(sp => (JsonObject)sp.DeepClone())
-                .ToList();
-        }
-
-        return OData.Page(req, ctx.Server.GraphUri, "servicePrincipals", items, 100);
     }
 }

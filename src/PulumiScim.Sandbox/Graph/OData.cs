@@ -159,7 +159,14 @@ internal static partial class OData
         return op switch { "ge" => r >= 0, "le" => r <= 0, "gt" => r > 0, _ => r < 0 };
     }
 
-    /// <summary>Applies <c>$select</c>: keeps the named properties (and <c>id</c>, as Graph does).</summary>
+    /// <summary>Splits a <c>$select</c> value into property names (empty when absent).</summary>
+    public static List<string> SelectNames(string? select) =>
+        string.IsNullOrWhiteSpace(select) ? [] : [.. select.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+
+    /// <summary>
+    /// Applies <c>$select</c>: keeps the named properties (and <c>id</c>); a named property the object lacks is written
+    /// as null, as Graph writes an unset property.
+    /// </summary>
     public static JsonObject Select(JsonObject obj, string? select)
     {
         if (string.IsNullOrWhiteSpace(select))
@@ -168,7 +175,7 @@ internal static partial class OData
         }
 
         var result = new JsonObject();
-        var names = select.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+        var names = SelectNames(select);
         if (!names.Contains("id", StringComparer.OrdinalIgnoreCase))
         {
             names.Insert(0, "id");
@@ -176,32 +183,65 @@ internal static partial class OData
 
         foreach (string name in names)
         {
+            bool found = false;
             foreach (var kv in obj)
             {
                 if (string.Equals(kv.Key, name, StringComparison.OrdinalIgnoreCase))
                 {
                     result[kv.Key] = kv.Value?.DeepClone();
+                    found = true;
+                    break;
                 }
+            }
+
+            if (!found && !result.ContainsKey(name))
+            {
+                result[name] = null;
             }
         }
 
         return result;
     }
 
+    /// <summary>Reads <c>$top</c>: the default when absent, null with the 400 to send when invalid.</summary>
+    public static int? Top(SandboxRequest request, int defaultTop, int maxTop, out SandboxResponse? error)
+    {
+        error = null;
+        string? topText = request.Query["$top"];
+        if (topText is null)
+        {
+            return Math.Min(defaultTop, maxTop);
+        }
+
+        if (!int.TryParse(topText, NumberStyles.None, CultureInfo.InvariantCulture, out int top) || top < 1 || top > maxTop)
+        {
+            error = GraphError.BadRequest($"Invalid page size specified: '{topText}'. Must be between 1 and {maxTop} inclusive.", "Request_UnsupportedQuery");
+            return null;
+        }
+
+        return top;
+    }
+
+    /// <summary>The URL of the next page: this request's URL with <c>$skiptoken</c> (and <c>$top</c>) replaced.</summary>
+    public static string NextLink(SandboxRequest request, Uri root, string skipToken, int top)
+    {
+        var q = System.Web.HttpUtility.ParseQueryString(request.RawQuery.TrimStart('?'));
+        q["$skiptoken"] = skipToken;
+        q["$top"] = top.ToString(CultureInfo.InvariantCulture);
+        return $"{root.ToString().TrimEnd('/')}{request.Path}?{q}";
+    }
+
     /// <summary>
     /// One page of a collection with <c>@odata.context</c> and, when more remain, <c>@odata.nextLink</c> carrying a
-    /// <c>$skiptoken</c> (Graph docs, concepts/paging.md).
+    /// <c>$skiptoken</c> (Graph docs, concepts/paging.md). <paramref name="project"/> shapes each item of the page
+    /// (only the page is copied); call it under the state lock.
     /// </summary>
-    public static SandboxResponse Page(SandboxRequest request, Uri root, string context, IReadOnlyList<JsonObject> items, int defaultPageSize, int maxTop = 999)
+    public static SandboxResponse Page(SandboxRequest request, Uri root, string context, IReadOnlyList<JsonObject> items, int defaultPageSize, Func<JsonObject, JsonObject>? project = null, int maxTop = 999)
     {
-        int top = defaultPageSize;
-        string? topText = request.Query["$top"];
-        if (topText is not null)
+        int? top = Top(request, defaultPageSize, maxTop, out SandboxResponse? error);
+        if (top is null)
         {
-            if (!int.TryParse(topText, NumberStyles.None, CultureInfo.InvariantCulture, out top) || top < 1 || top > maxTop)
-            {
-                return GraphError.BadRequest($"Invalid page size specified: '{topText}'. Must be between 1 and {maxTop} inclusive.", "Request_UnsupportedQuery");
-            }
+            return error!;
         }
 
         int skip = 0;
@@ -212,19 +252,17 @@ internal static partial class OData
         }
 
         string? select = request.Query["$select"];
+        project ??= item => Select(item, select);
         var page = new JsonArray();
-        foreach (JsonObject item in items.Skip(skip).Take(top))
+        for (int i = skip; i < items.Count && i < skip + top.Value; i++)
         {
-            page.Add(Select(item, select));
+            page.Add(project(items[i]));
         }
 
         var body = new JsonObject { ["@odata.context"] = $"{root}v1.0/$metadata#{context}" };
-        if (skip + top < items.Count)
+        if (skip + top.Value < items.Count)
         {
-            var q = System.Web.HttpUtility.ParseQueryString(request.RawQuery.TrimStart('?'));
-            q["$skiptoken"] = EncodeSkipToken(skip + top);
-            q["$top"] = top.ToString(CultureInfo.InvariantCulture);
-            body["@odata.nextLink"] = $"{root.ToString().TrimEnd('/')}{request.Path}?{q}";
+            body["@odata.nextLink"] = NextLink(request, root, EncodeSkipToken(skip + top.Value), top.Value);
         }
 
         body["value"] = page;

@@ -7,16 +7,21 @@ namespace PulumiScim.Sandbox.Http;
 /// <summary>Matches a method and path template (<c>/v1.0/servicePrincipals/{id}</c>) to a handler.</summary>
 internal sealed class Router
 {
-    private readonly List<(string Method, Regex Pattern, string Template, Func<SandboxRequest, SandboxResponse> Handler)> _routes = [];
+    private readonly List<(string Method, Regex Pattern, string Template, Func<SandboxRequest, Task<SandboxResponse>> Handler)> _routes = [];
 
-    public void Map(string method, string template, Func<SandboxRequest, SandboxResponse> handler)
+    /// <summary>Adds a synchronous handler.</summary>
+    public void Map(string method, string template, Func<SandboxRequest, SandboxResponse> handler) =>
+        MapAsync(method, template, req => Task.FromResult(handler(req)));
+
+    /// <summary>Adds a handler that awaits (one that calls out over HTTP, such as validateCredentials).</summary>
+    public void MapAsync(string method, string template, Func<SandboxRequest, Task<SandboxResponse>> handler)
     {
         string pattern = "^" + Regex.Replace(Regex.Escape(template).Replace("\\{", "{", StringComparison.Ordinal), "{([A-Za-z]+)}", "(?<$1>[^/]+)") + "/?$";
         _routes.Add((method, new Regex(pattern, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant), template, handler));
     }
 
     /// <summary>Finds the handler; <paramref name="pathMatched"/> tells a wrong method from an unknown path.</summary>
-    public Func<SandboxRequest, SandboxResponse>? Match(SandboxRequest request, out bool pathMatched)
+    public Func<SandboxRequest, Task<SandboxResponse>>? Match(SandboxRequest request, out bool pathMatched)
     {
         pathMatched = false;
         foreach (var route in _routes)

@@ -4,6 +4,7 @@ using System.Collections.Specialized;
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using System.Text.Encodings.Web;
 using System.Text.Json.Nodes;
 using System.Web;
 
@@ -109,7 +110,8 @@ internal sealed class SandboxResponse
     /// <summary>Set when the connection must be dropped without an answer (fault injection).</summary>
     public bool Abort { get; init; }
 
-    private static readonly JsonSerializerOptions s_json = new() { WriteIndented = false };
+    // Relaxed escaping writes '"' inside strings as \" (as Graph does: "emails[type eq \"work\"].value"), not \u0022.
+    private static readonly JsonSerializerOptions s_json = new() { WriteIndented = false, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static SandboxResponse Json(int status, JsonNode? body) =>
         new(status, body is null ? Encoding.UTF8.GetBytes("null") : Encoding.UTF8.GetBytes(body.ToJsonString(s_json)));
@@ -118,6 +120,9 @@ internal sealed class SandboxResponse
         new(status, Encoding.UTF8.GetBytes(body.ToJsonString(s_json)), "application/scim+json; charset=utf-8");
 
     public static SandboxResponse NoContent() => new(204);
+
+    /// <summary>Drops the connection without an answer (fault injection's "reset").</summary>
+    public static SandboxResponse Reset() => new(0) { Abort = true };
 
     public SandboxResponse WithHeader(string name, string value)
     {

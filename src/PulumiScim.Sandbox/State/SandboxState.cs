@@ -38,6 +38,9 @@ internal sealed class JobState
     public JsonObject Schema { get; set; }
 
     public string Id => (string)Job["id"]!;
+
+    /// <summary>The resetScope of the last restart ("" for a plain restart), for the provisioning engine.</summary>
+    public string? LastResetScope { get; set; }
 }
 
 /// <summary>An enterprise app: the application object, its service principal, assignments and synchronization.</summary>
@@ -107,6 +110,9 @@ internal sealed class SandboxState
 
     public SandboxOptions Options { get; set; } = new();
 
+    /// <summary>The provisioning log (<c>GET /auditLogs/provisioning</c>): seeded, generated and appended entries.</summary>
+    public ProvisioningLogStore ProvisioningLogs { get; set; } = new();
+
     /// <summary>Objects created through the API stay invisible (404) until this time (eventual consistency).</summary>
     public Dictionary<string, DateTime> VisibleAfter { get; } = new(StringComparer.OrdinalIgnoreCase);
 
@@ -121,4 +127,43 @@ internal sealed class SandboxState
     }
 
     public string TenantIdNoHyphens => TenantId.Replace("-", string.Empty, StringComparison.Ordinal);
+
+    /// <summary>Finds a user by object id or userPrincipalName (case-insensitive), as <c>/users/{id | userPrincipalName}</c> does.</summary>
+    public JsonObject? FindUser(string idOrUpn) => Users.FirstOrDefault(u =>
+        string.Equals((string?)u["id"], idOrUpn, StringComparison.OrdinalIgnoreCase)
+        || string.Equals((string?)u["userPrincipalName"], idOrUpn, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Finds a group by object id.</summary>
+    public JsonObject? FindGroup(string id) => Groups.FirstOrDefault(g => string.Equals((string?)g["id"], id, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Finds the app whose service principal has the object id <paramref name="servicePrincipalId"/>.</summary>
+    public AppState? FindApp(string servicePrincipalId) => Applications.FirstOrDefault(a =>
+        string.Equals(a.ServicePrincipalId, servicePrincipalId, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Replaces this state's whole content with <paramref name="other"/>'s (<c>POST /_sandbox/state</c>). Hold <see cref="Sync"/>.</summary>
+    public void ReplaceFrom(SandboxState other)
+    {
+        TenantId = other.TenantId;
+        Options = other.Options;
+        ProvisioningLogs = other.ProvisioningLogs;
+        Replace(Users, other.Users);
+        Replace(Groups, other.Groups);
+        Replace(Applications, other.Applications);
+        Replace(Organizations, other.Organizations);
+        TakenUserNames.Clear();
+        TakenUserNames.UnionWith(other.TakenUserNames);
+        TakenEmails.Clear();
+        TakenEmails.UnionWith(other.TakenEmails);
+        VisibleAfter.Clear();
+        foreach (var kv in other.VisibleAfter)
+        {
+            VisibleAfter[kv.Key] = kv.Value;
+        }
+    }
+
+    private static void Replace<T>(List<T> target, List<T> source)
+    {
+        target.Clear();
+        target.AddRange(source);
+    }
 }

@@ -1,5 +1,6 @@
 // Copyright (c) PulumiScim contributors. Licensed under the MIT License.
 
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -93,7 +94,59 @@ internal static class SeedLoader
             }
         }
 
+        if (seed["provisioningLogs"] is JsonObject logs)
+        {
+            LoadProvisioningLogs(logs, state);
+        }
+
         return state;
+    }
+
+    private static void LoadProvisioningLogs(JsonObject logs, SandboxState state)
+    {
+        foreach (JsonNode? entry in logs["entries"] as JsonArray ?? [])
+        {
+            state.ProvisioningLogs.Append((JsonObject)entry!.DeepClone());
+        }
+
+        if (logs["generate"] is not JsonObject gen)
+        {
+            return;
+        }
+
+        string? spId = (string?)gen["servicePrincipalId"];
+        AppState? app = spId is not null
+            ? state.FindApp(spId)
+            : state.Applications.FirstOrDefault(a => a.Jobs.Count > 0) ?? state.Applications.FirstOrDefault();
+        spId ??= app?.ServicePrincipalId ?? Guid.Empty.ToString();
+        string appId = app?.AppId ?? Guid.Empty.ToString();
+        string jobId = app?.Jobs.FirstOrDefault()?.Id ?? $"{ScimTemplate.TemplateId}.{state.TenantIdNoHyphens}.{appId}";
+        LogIdentity[] identities = state.Users
+            .Select(u => new LogIdentity((string)u["id"]!, (string?)u["displayName"] ?? string.Empty, (string?)u["userPrincipalName"] ?? string.Empty))
+            .ToArray();
+        if (identities.Length == 0)
+        {
+            identities = Enumerable.Range(0, 50)
+                .Select(n => new LogIdentity(new Guid(n + 1, 0, 0, new byte[8]).ToString(), $"User {n}", $"user{n}@contoso.example"))
+                .ToArray();
+        }
+
+        DateTimeOffset from = ProvisioningLogStore.ParseTime((string?)gen["from"])
+            ?? throw new InvalidDataException("provisioningLogs.generate.from must be an ISO 8601 date and time.");
+        state.ProvisioningLogs.Generator = new LogGenerator
+        {
+            Count = gen["count"]?.GetValue<int>() ?? 0,
+            FailureRatio = gen["failureRatio"]?.GetValue<double>() ?? 0,
+            From = from,
+            Seed = gen["seed"]?.GetValue<int>() ?? 0,
+            TenantId = state.TenantId,
+            JobId = jobId,
+            AppId = appId,
+            ServicePrincipalId = spId,
+            ServicePrincipalDisplayName = (string?)app?.ServicePrincipal["displayName"] ?? "Pulumi Cloud",
+            Identities = identities,
+            Spec = (JsonObject)gen.DeepClone(),
+        };
     }
 
     /// <summary>The custom template's app roles (as the instantiate response in the Graph docs lists them).</summary>
@@ -114,62 +167,149 @@ internal static class SeedLoader
         ["value"] = null,
     };
 
-    /// <summary>Creates the application and service principal objects as instantiate would.</summary>
-    public static AppState NewApplication(string displayName, string? appId, string? applicationId, string? servicePrincipalId, JsonArray? appRoles, JsonArray? identifierUris, JsonArray? replyUrls)
+    /// <summary>
+    /// Creates the application and service principal objects as instantiate returns them for the custom template
+    /// (graph-examples/applicationTemplate.instantiate.custom-8adf8e6e.response.graph-docs.json).
+    /// </summary>
+    public static AppState NewApplication(string tenantId, string displayName, string? appId, string? applicationId, string? servicePrincipalId, JsonArray? appRoles, JsonArray? identifierUris, JsonArray? replyUrls)
     {
         appId ??= Guid.NewGuid().ToString();
         var roles = appRoles ?? TemplateAppRoles();
+        string created = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+        const string homepage = "https://account.activedirectory.windowsazure.com:444/applications/default.aspx?metadata=customappsso|ISV9.1|primary|z";
+        string scopeId = Guid.NewGuid().ToString();
         var application = new JsonObject
         {
             ["id"] = applicationId ?? Guid.NewGuid().ToString(),
             ["appId"] = appId,
             ["applicationTemplateId"] = CustomTemplateId,
-            ["createdDateTime"] = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ"),
+            ["createdDateTime"] = created,
             ["deletedDateTime"] = null,
             ["displayName"] = displayName,
+            ["description"] = null,
+            ["groupMembershipClaims"] = null,
             ["identifierUris"] = identifierUris ?? [],
+            ["isFallbackPublicClient"] = false,
             ["signInAudience"] = "AzureADMyOrg",
             ["tags"] = new JsonArray(),
+            ["tokenEncryptionKeyId"] = null,
+            ["defaultRedirectUri"] = null,
+            ["samlMetadataUrl"] = null,
+            ["optionalClaims"] = null,
+            ["addIns"] = new JsonArray(),
+            ["api"] = new JsonObject
+            {
+                ["acceptMappedClaims"] = null,
+                ["knownClientApplications"] = new JsonArray(),
+                ["requestedAccessTokenVersion"] = null,
+                ["oauth2PermissionScopes"] = new JsonArray(PermissionScope(scopeId, displayName)),
+                ["preAuthorizedApplications"] = new JsonArray(),
+            },
             ["appRoles"] = roles.DeepClone(),
-            ["web"] = new JsonObject { ["redirectUris"] = replyUrls?.DeepClone() ?? new JsonArray(), ["homePageUrl"] = "https://account.activedirectory.windowsazure.com:444/applications/default.aspx?metadata=customappsso|ISV9.1|primary|z" },
+            ["info"] = Info(),
+            ["keyCredentials"] = new JsonArray(),
+            ["parentalControlSettings"] = new JsonObject { ["countriesBlockedForMinors"] = new JsonArray(), ["legalAgeGroupRule"] = "Allow" },
+            ["passwordCredentials"] = new JsonArray(),
+            ["publicClient"] = new JsonObject { ["redirectUris"] = new JsonArray() },
+            ["requiredResourceAccess"] = new JsonArray(),
+            ["verifiedPublisher"] = VerifiedPublisher(),
+            ["web"] = new JsonObject
+            {
+                ["homePageUrl"] = homepage,
+                ["redirectUris"] = replyUrls?.DeepClone() ?? new JsonArray(),
+                ["logoutUrl"] = null,
+            },
         };
         var sp = new JsonObject
         {
             ["id"] = servicePrincipalId ?? Guid.NewGuid().ToString(),
+            ["deletedDateTime"] = null,
             ["accountEnabled"] = true,
-            ["appDisplayName"] = displayName,
             ["appId"] = appId,
             ["applicationTemplateId"] = CustomTemplateId,
-            ["appRoleAssignmentRequired"] = true,
-            ["appRoles"] = roles.DeepClone(),
+            ["appDisplayName"] = displayName,
+            ["alternativeNames"] = new JsonArray(),
+            ["appOwnerOrganizationId"] = tenantId,
             ["displayName"] = displayName,
-            ["homepage"] = "https://account.activedirectory.windowsazure.com:444/applications/default.aspx?metadata=customappsso|ISV9.1|primary|z",
+            ["appRoleAssignmentRequired"] = true,
+            ["loginUrl"] = null,
+            ["logoutUrl"] = null,
+            ["homepage"] = homepage,
+            ["notificationEmailAddresses"] = new JsonArray(),
             ["preferredSingleSignOnMode"] = replyUrls is { Count: > 0 } ? "saml" : null,
+            ["preferredTokenSigningKeyThumbprint"] = null,
             ["replyUrls"] = replyUrls?.DeepClone() ?? new JsonArray(),
             ["servicePrincipalNames"] = new JsonArray(appId),
             ["servicePrincipalType"] = "Application",
             ["signInAudience"] = "AzureADMyOrg",
             ["tags"] = new JsonArray("WindowsAzureActiveDirectoryCustomSingleSignOnApplication", "WindowsAzureActiveDirectoryIntegratedApp"),
+            ["tokenEncryptionKeyId"] = null,
+            ["samlSingleSignOnSettings"] = null,
+            ["addIns"] = new JsonArray(),
+            ["appRoles"] = roles.DeepClone(),
+            ["info"] = Info(),
+            ["keyCredentials"] = new JsonArray(),
+            ["oauth2PermissionScopes"] = new JsonArray(PermissionScope(scopeId, displayName)),
+            ["passwordCredentials"] = new JsonArray(),
+            ["verifiedPublisher"] = VerifiedPublisher(),
         };
         return new AppState(application, sp);
     }
 
+    private static JsonObject PermissionScope(string id, string displayName) => new()
+    {
+        ["adminConsentDescription"] = $"Allow the application to access {displayName} on behalf of the signed-in user.",
+        ["adminConsentDisplayName"] = $"Access {displayName}",
+        ["id"] = id,
+        ["isEnabled"] = true,
+        ["type"] = "User",
+        ["userConsentDescription"] = $"Allow the application to access {displayName} on your behalf.",
+        ["userConsentDisplayName"] = $"Access {displayName}",
+        ["value"] = "user_impersonation",
+    };
+
+    private static JsonObject Info() => new()
+    {
+        ["logoUrl"] = null,
+        ["marketingUrl"] = null,
+        ["privacyStatementUrl"] = null,
+        ["supportUrl"] = null,
+        ["termsOfServiceUrl"] = null,
+    };
+
+    private static JsonObject VerifiedPublisher() => new()
+    {
+        ["displayName"] = null,
+        ["verifiedPublisherId"] = null,
+        ["addedDateTime"] = null,
+    };
+
     private static AppState LoadApplication(JsonObject a, SandboxState state)
     {
         AppState app = NewApplication(
+            state.TenantId,
             (string)a["displayName"]!,
             (string?)a["appId"],
             (string?)a["applicationId"],
             (string?)a["servicePrincipalId"],
-            a["appRoles"] as JsonArray,
+            (a["appRoles"] as JsonArray)?.DeepClone() as JsonArray,
             a["identifierUris"]?.DeepClone() as JsonArray,
-            a["replyUrls"] as JsonArray);
+            a["replyUrls"]?.DeepClone() as JsonArray);
 
         foreach (JsonNode? asg in a["assignments"] as JsonArray ?? [])
         {
             string principalId = (string)asg!["principalId"]!;
             string roleId = (string?)asg["appRoleId"] ?? UserRoleId;
-            app.Assignments.Add(NewAssignment(state, app, principalId, roleId));
+            JsonObject assignment = NewAssignment(state, app, principalId, roleId);
+            foreach (string keep in new[] { "id", "createdDateTime" })
+            {
+                if (asg[keep] is JsonValue v)
+                {
+                    assignment[keep] = v.DeepClone();
+                }
+            }
+
+            app.Assignments.Add(assignment);
         }
 
         if (a["synchronization"] is JsonObject sync)
@@ -195,9 +335,11 @@ internal static class SeedLoader
         JsonObject? group = user is null ? state.Groups.FirstOrDefault(g => string.Equals((string?)g["id"], principalId, StringComparison.OrdinalIgnoreCase)) : null;
         return new JsonObject
         {
-            ["id"] = Convert.ToBase64String(Guid.NewGuid().ToByteArray()).TrimEnd('=').Replace('+', '-').Replace('/', '_'),
+            // Graph's assignment ids are 43 base64url characters (32 bytes), e.g. "S8-44MyLhUKxf6jJa4RO3pRWQ1NbMWVEm5_T4YSdxlo".
+            ["id"] = Convert.ToBase64String([.. (Guid.TryParse(principalId, out Guid p) ? p : Guid.NewGuid()).ToByteArray(), .. Guid.NewGuid().ToByteArray()])
+                .TrimEnd('=').Replace('+', '-').Replace('/', '_'),
             ["appRoleId"] = appRoleId,
-            ["createdDateTime"] = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ"),
+            ["createdDateTime"] = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ", CultureInfo.InvariantCulture),
             ["deletedDateTime"] = null,
             ["principalDisplayName"] = (string?)(user ?? group)?["displayName"],
             ["principalId"] = principalId,
@@ -246,7 +388,32 @@ internal static class SeedLoader
             job["status"]!["code"] = "NotRun";
         }
 
-        JsonObject schema = seedJob?["schema"] is JsonObject s ? (JsonObject)s.DeepClone() : ScimTemplate.DefaultSchema(id);
+        // A seed (or a state export) may carry the job's full status and settings: they win over the defaults.
+        foreach (var kv in seedJob ?? [])
+        {
+            if (kv.Key is "schema" or "id" or "templateId" or "schedule")
+            {
+                continue;
+            }
+
+            job[kv.Key] = kv.Value?.DeepClone();
+        }
+
+        if (schedule is not null)
+        {
+            foreach (var kv in schedule)
+            {
+                job["schedule"]![kv.Key] = kv.Value?.DeepClone();
+            }
+        }
+
+        JsonObject schema = seedJob?["schema"] switch
+        {
+            JsonObject s => (JsonObject)s.DeepClone(),
+            null => ScimTemplate.DefaultSchema(id),
+            JsonValue v when v.TryGetValue(out string? text) && text == "template" => ScimTemplate.DefaultSchema(id),
+            _ => throw new InvalidDataException($"The job '{id}' has a schema that is neither \"template\" nor a synchronizationSchema object."),
+        };
         return new JobState(job, schema);
     }
 }

@@ -49,6 +49,11 @@ internal static class StateExporter
                     ["takenUserNames"] = new JsonArray(state.TakenUserNames.Select(n => (JsonNode)n).ToArray()),
                     ["takenEmails"] = new JsonArray(state.TakenEmails.Select(n => (JsonNode)n).ToArray()),
                 },
+                ["provisioningLogs"] = new JsonObject
+                {
+                    ["generate"] = state.ProvisioningLogs.Generator?.Spec.DeepClone(),
+                    ["entries"] = Clone(state.ProvisioningLogs.ExplicitEntries),
+                },
                 ["options"] = new JsonObject
                 {
                     ["replicationDelayMs"] = state.Options.ReplicationDelayMs,

@@ -1,0 +1,144 @@
+// Copyright (c) PulumiScim contributors. Licensed under the MIT License.
+
+using System.Text.Json.Nodes;
+using PulumiScim.Sandbox.Http;
+using PulumiScim.Sandbox.State;
+
+namespace PulumiScim.Sandbox.Graph;
+
+/// <summary>Creating the enterprise app (applicationTemplate instantiate) and assigning users and groups to it.</summary>
+internal static class ApplicationRoutes
+{
+    public static void Register(Action<string, string, Func<SandboxRequest, SandboxResponse>> map, SandboxContext ctx)
+    {
+        map("POST", "/applicationTemplates/{templateId}/instantiate", req => Instantiate(ctx, req));
+        map("GET", "/servicePrincipals/{id}/appRoleAssignedTo", req => GraphRoutes.WithApp(ctx, req, app =>
+            OData.Page(
+                req,
+                ctx.Server.GraphUri,
+                $"servicePrincipals('{app.ServicePrincipalId}')/appRoleAssignedTo",
+                app.Assignments.Where(a => ctx.State.IsVisible((string)a["id"]!)).ToList(),
+                ctx.State.Options.PageSize)));
+        map("POST", "/servicePrincipals/{id}/appRoleAssignedTo", req => Assign(ctx, req));
+        map("DELETE", "/servicePrincipals/{id}/appRoleAssignedTo/{assignmentId}", req => GraphRoutes.WithApp(ctx, req, app =>
+        {
+            string assignmentId = req.Route("assignmentId");
+            JsonObject? assignment = app.Assignments.FirstOrDefault(a => string.Equals((string?)a["id"], assignmentId, StringComparison.Ordinal));
+            if (assignment is null)
+            {
+                return GraphError.NotFound(assignmentId);
+            }
+
+            app.Assignments.Remove(assignment);
+            return SandboxResponse.NoContent();
+        }));
+    }
+
+    /// <summary>
+    /// <c>POST /applicationTemplates/{id}/instantiate</c> (api-reference/v1.0/api/applicationtemplate-instantiate.md):
+    /// only the custom (non-gallery) template is known here; 201 with an applicationServicePrincipal.
+    /// </summary>
+    private static SandboxResponse Instantiate(SandboxContext ctx, SandboxRequest req)
+    {
+        string templateId = req.Route("templateId");
+        if (!string.Equals(templateId, SeedLoader.CustomTemplateId, StringComparison.OrdinalIgnoreCase))
+        {
+            return GraphError.NotFound(templateId);
+        }
+
+        JsonObject? body = GraphRoutes.BodyObject(req, out SandboxResponse? error);
+        if (body is null)
+        {
+            return error!;
+        }
+
+        string? displayName = GraphRoutes.String(body, "displayName");
+        if (string.IsNullOrWhiteSpace(displayName))
+        {
+            return GraphError.BadRequest("Property 'displayName' is required and must be a non-empty string.", "Request_BadRequest");
+        }
+
+        lock (ctx.State.Sync)
+        {
+            AppState app = SeedLoader.NewApplication(ctx.State.TenantId, displayName, null, null, null, null, null, null);
+            ctx.State.Applications.Add(app);
+            ctx.State.MarkCreated(app.ServicePrincipalId);
+            ctx.State.MarkCreated((string)app.Application["id"]!);
+            return SandboxResponse.Json(201, new JsonObject
+            {
+                ["@odata.context"] = GraphRoutes.Context(ctx, "microsoft.graph.applicationServicePrincipal"),
+                ["application"] = app.Application.DeepClone(),
+                ["servicePrincipal"] = app.ServicePrincipal.DeepClone(),
+            });
+        }
+    }
+
+    /// <summary>
+    /// <c>POST /servicePrincipals/{id}/appRoleAssignedTo</c> (api-reference/v1.0/api/serviceprincipal-post-approleassignedto.md).
+    /// The error texts are Graph's own: "Permission being assigned already exists on the object." (400
+    /// Request_BadRequest) for a duplicate and "Permission being assigned was not found on application" for a role the
+    /// resource does not declare, as scripts and tools that handle these answers quote them.
+    /// </summary>
+    private static SandboxResponse Assign(SandboxContext ctx, SandboxRequest req)
+    {
+        JsonObject? body = GraphRoutes.BodyObject(req, out SandboxResponse? error);
+        if (body is null)
+        {
+            return error!;
+        }
+
+        string? principalId = GraphRoutes.String(body, "principalId");
+        string? resourceId = GraphRoutes.String(body, "resourceId");
+        string? appRoleId = GraphRoutes.String(body, "appRoleId");
+        if (!Guid.TryParse(principalId, out _))
+        {
+            return GraphError.BadRequest("Invalid value specified for property 'principalId' of resource 'AppRoleAssignment'.");
+        }
+
+        if (!Guid.TryParse(resourceId, out _))
+        {
+            return GraphError.BadRequest("Invalid value specified for property 'resourceId' of resource 'AppRoleAssignment'.");
+        }
+
+        if (!Guid.TryParse(appRoleId, out _))
+        {
+            return GraphError.BadRequest("Invalid value specified for property 'appRoleId' of resource 'AppRoleAssignment'.");
+        }
+
+        return GraphRoutes.WithApp(ctx, req, app =>
+        {
+            if (!string.Equals(resourceId, app.ServicePrincipalId, StringComparison.OrdinalIgnoreCase))
+            {
+                return GraphError.BadRequest("The resourceId of the assignment must be the service principal in the request URL.");
+            }
+
+            bool principalExists = (ctx.State.FindUser(principalId!) is JsonObject u && string.Equals((string?)u["id"], principalId, StringComparison.OrdinalIgnoreCase))
+                || ctx.State.FindGroup(principalId!) is not null
+                || ctx.State.FindApp(principalId!) is not null;
+            if (!principalExists || !ctx.State.IsVisible(principalId!))
+            {
+                return GraphError.NotFound(principalId!);
+            }
+
+            bool declared = (app.ServicePrincipal["appRoles"] as JsonArray ?? [])
+                .Any(r => string.Equals((string?)r?["id"], appRoleId, StringComparison.OrdinalIgnoreCase));
+            if (!declared)
+            {
+                return GraphError.BadRequest($"Permission being assigned was not found on application '{app.AppId}'.");
+            }
+
+            bool duplicate = app.Assignments.Any(a =>
+                string.Equals((string?)a["principalId"], principalId, StringComparison.OrdinalIgnoreCase)
+                && string.Equals((string?)a["appRoleId"], appRoleId, StringComparison.OrdinalIgnoreCase));
+            if (duplicate)
+            {
+                return GraphError.BadRequest("Permission being assigned already exists on the object.");
+            }
+
+            JsonObject assignment = SeedLoader.NewAssignment(ctx.State, app, principalId!.ToLowerInvariant(), appRoleId!.ToLowerInvariant());
+            app.Assignments.Add(assignment);
+            ctx.State.MarkCreated((string)assignment["id"]!);
+            return SandboxResponse.Json(201, GraphRoutes.WithContext(ctx, assignment, $"servicePrincipals('{app.ServicePrincipalId}')/appRoleAssignedTo/$entity"));
+        });
+    }
+}

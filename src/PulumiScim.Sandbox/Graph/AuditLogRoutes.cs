@@ -1,0 +1,146 @@
+// Copyright (c) PulumiScim contributors. Licensed under the MIT License.
+
+using System.Text.Json.Nodes;
+using PulumiScim.Sandbox.Http;
+using PulumiScim.Sandbox.State;
+
+namespace PulumiScim.Sandbox.Graph;
+
+/// <summary>
+/// <c>GET /auditLogs/provisioning</c> (api-reference/v1.0/api/provisioningobjectsummary-list.md): provisioningObjectSummary
+/// entries, newest first, filtered with case-sensitive values, paged with <c>$skiptoken</c>.
+/// </summary>
+internal static class AuditLogRoutes
+{
+    /// <summary>
+    /// The largest <c>$top</c>. The List provisioningObjectSummary page states none; 1000 is the cap Graph's other
+    /// activity reports (signIns, directoryAudits) document, and larger values are refused as Graph refuses them there.
+    /// </summary>
+    public const int MaxTop = 1000;
+
+    /// <summary>Filterable properties: the name a client may write (case-insensitive) and how the entry spells it.</summary>
+    private static readonly string[] s_filterable =
+    [
+        "jobId", "cycleId", "changeId", "id", "tenantId", "provisioningAction", "provisioningStatusInfo/status",
+        "sourceIdentity/id", "sourceIdentity/displayName", "servicePrincipal/id",
+    ];
+
+    public static void Register(Action<string, string, Func<SandboxRequest, SandboxResponse>> map, SandboxContext ctx)
+    {
+        map("GET", "/auditLogs/provisioning", req => List(ctx, req));
+    }
+
+    private static SandboxResponse List(SandboxContext ctx, SandboxRequest req)
+    {
+        if (ctx.State.Options.ThrottleProvisioningLogs && ctx.ProvisioningLogLimiter.TryAcquire() is TimeSpan wait)
+        {
+            // "Identity and access reports": 5 requests per 10 seconds per app per tenant (concepts/throttling-limits.md).
+            return GraphError.TooManyRequests(Math.Max(1, Math.Ceiling(wait.TotalSeconds)));
+        }
+
+        LogQuery? query = Parse(req, out SandboxResponse? error);
+        if (query is null)
+        {
+            return error!;
+        }
+
+        int? top = OData.Top(req, ctx.State.Options.PageSize, MaxTop, out error);
+        if (top is null)
+        {
+            return error!;
+        }
+
+        if (req.Query["$select"] is not null)
+        {
+            return GraphError.BadRequest("$select is not supported on provisioning logs.", "BadRequest");
+        }
+
+        List<JsonObject> page;
+        string? next;
+        lock (ctx.State.Sync)
+        {
+            try
+            {
+                (page, next) = ctx.State.ProvisioningLogs.Query(query, req.Query["$skiptoken"], top.Value, (entry, property) => OData.Read(entry, property));
+            }
+            catch (FormatException)
+            {
+                return GraphError.BadRequest("Invalid $skiptoken.", "BadRequest");
+            }
+        }
+
+        var body = new JsonObject { ["@odata.context"] = GraphRoutes.Context(ctx, "auditLogs/provisioning") };
+        if (next is not null)
+        {
+            body["@odata.nextLink"] = OData.NextLink(req, ctx.Server.GraphUri, next, top.Value);
+        }
+
+        body["value"] = new JsonArray(page.Select(e => (JsonNode)e).ToArray());
+        return SandboxResponse.Json(200, body);
+    }
+
+    /// <summary>Parses <c>$filter</c> and <c>$orderby</c>; anything unsupported is a 400, as Graph answers it.</summary>
+    private static LogQuery? Parse(SandboxRequest req, out SandboxResponse? error)
+    {
+        error = null;
+        var query = new LogQuery();
+        string? orderBy = req.Query["$orderby"];
+        if (!string.IsNullOrWhiteSpace(orderBy))
+        {
+            string[] parts = orderBy.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (parts.Length > 2 || !string.Equals(parts[0], "activityDateTime", StringComparison.OrdinalIgnoreCase)
+                || (parts.Length == 2 && !(parts[1].Equals("asc", StringComparison.OrdinalIgnoreCase) || parts[1].Equals("desc", StringComparison.OrdinalIgnoreCase))))
+            {
+                error = GraphError.BadRequest($"Invalid $orderby '{orderBy}': provisioning logs can be ordered by activityDateTime only.", "BadRequest");
+                return null;
+            }
+
+            query.Descending = parts.Length == 2 && parts[1].Equals("desc", StringComparison.OrdinalIgnoreCase);
+        }
+
+        var clauses = OData.ParseFilter(req.Query["$filter"], out string? parseError);
+        if (clauses is null)
+        {
+            error = GraphError.BadRequest(parseError!, "BadRequest");
+            return null;
+        }
+
+        foreach (FilterClause c in clauses)
+        {
+            if (string.Equals(c.Property, "activityDateTime", StringComparison.OrdinalIgnoreCase))
+            {
+                if (c.Op is not ("eq" or "ge" or "gt" or "le" or "lt") || ProvisioningLogStore.ParseTime(c.Value) is not DateTimeOffset t)
+                {
+                    error = GraphError.BadRequest($"Invalid filter clause on activityDateTime: '{c.Property} {c.Op} {c.Value}'.", "BadRequest");
+                    return null;
+                }
+
+                // Entries carry whole seconds: gt/lt move the bound by one tick.
+                if (c.Op is "eq" or "ge" or "gt")
+                {
+                    DateTimeOffset from = c.Op == "gt" ? t.AddTicks(1) : t;
+                    query.From = query.From is DateTimeOffset f && f > from ? f : from;
+                }
+
+                if (c.Op is "eq" or "le" or "lt")
+                {
+                    DateTimeOffset to = c.Op == "lt" ? t.AddTicks(-1) : t;
+                    query.To = query.To is DateTimeOffset f && f < to ? f : to;
+                }
+
+                continue;
+            }
+
+            string? canonical = s_filterable.FirstOrDefault(p => string.Equals(p, c.Property, StringComparison.OrdinalIgnoreCase));
+            if (canonical is null || c.Op != "eq")
+            {
+                error = GraphError.BadRequest($"Unsupported filter clause '{c.Property} {c.Op} {c.Value}' on provisioning logs.", "BadRequest");
+                return null;
+            }
+
+            query.Conditions.Add(new LogCondition(canonical, c.Value));
+        }
+
+        return query;
+    }
+}
