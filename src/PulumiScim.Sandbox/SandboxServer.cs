@@ -39,6 +39,7 @@ public sealed class SandboxServer : IDisposable
         _accessToken = "sbx." + Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
         var ctx = new SandboxContext(state, _requestLog, this);
         GraphRoutes.Register(_router, ctx);
+        Scim.ScimRoutes.Register(_router, ctx);
         ControlRoutes.Register(_router, ctx);
     }
 
