@@ -9,7 +9,7 @@ namespace PulumiScim.Sandbox.Tests;
 public sealed class ExpressionParseServiceTests
 {
     [Fact]
-    public void GraphDocExample_GivesTheDocumentedResponse()
+    public void GraphDocExampleGivesTheDocumentedResponse()
     {
         // Graph v1.0 docs, synchronization-synchronizationschema-parseexpression.md (request shortened).
         var request = JsonNode.Parse("""
@@ -50,7 +50,7 @@ public sealed class ExpressionParseServiceTests
     }
 
     [Fact]
-    public void NoTestInput_ParsesOnly()
+    public void NoTestInputParsesOnly()
     {
         JsonObject response = ParseExpressionService.Handle(new JsonObject { ["expression"] = "[mailNickname]" });
         Assert.True((bool)response["parsingSucceeded"]!);
@@ -61,7 +61,7 @@ public sealed class ExpressionParseServiceTests
     }
 
     [Fact]
-    public void ParseError_GivesParsingSucceededFalseAndAnError()
+    public void ParseErrorGivesParsingSucceededFalseAndAnError()
     {
         JsonObject response = ParseExpressionService.Handle(new JsonObject { ["expression"] = "Switch([IsSoftDeleted], " });
         Assert.False((bool)response["parsingSucceeded"]!);
@@ -72,7 +72,7 @@ public sealed class ExpressionParseServiceTests
     }
 
     [Fact]
-    public void EvaluationError_KeepsTheParsedExpression()
+    public void EvaluationErrorKeepsTheParsedExpression()
     {
         var request = new JsonObject
         {
@@ -87,7 +87,7 @@ public sealed class ExpressionParseServiceTests
     }
 
     [Fact]
-    public void BooleanTestInput_IsNormalised_SoTheActiveMappingWorks()
+    public void BooleanTestInputIsNormalisedSoTheActiveMappingWorks()
     {
         var request = new JsonObject
         {
@@ -99,7 +99,7 @@ public sealed class ExpressionParseServiceTests
     }
 
     [Fact]
-    public void MultiValuedResult_GivesEveryValue_AndNullGivesNone()
+    public void MultiValuedResultGivesEveryValueAndNullGivesNone()
     {
         var request = new JsonObject
         {
@@ -114,7 +114,7 @@ public sealed class ExpressionParseServiceTests
     }
 
     [Fact]
-    public void DefinitionAttributes_RejectUnknownReferences()
+    public void DefinitionAttributesRejectUnknownReferences()
     {
         var request = new JsonObject
         {
@@ -135,7 +135,7 @@ public sealed class ExpressionParseServiceTests
     [InlineData("""{"expression": 5}""")]
     [InlineData("""{"expression": "[a]", "testInputObject": "x"}""")]
     [InlineData("""{"expression": "[a]", "testInputObject": {"properties": [{"value": "x"}]}}""")]
-    public void MalformedRequest_ThrowsArgumentException(string json)
+    public void MalformedRequestThrowsArgumentException(string json)
     {
         Assert.Throws<ArgumentException>(() => ParseExpressionService.Handle(JsonNode.Parse(json)!.AsObject()));
     }

@@ -9,7 +9,7 @@ namespace PulumiScim.Sandbox.Tests;
 public sealed class ExpressionParserTests
 {
     [Fact]
-    public void Parse_SwitchWithEmptyArgument_KeepsTheEmptySlot()
+    public void ParseSwitchWithEmptyArgumentKeepsTheEmptySlot()
     {
         var call = Assert.IsType<FunctionCall>(Expression.Parse("Switch([IsSoftDeleted], , \"False\", \"True\", \"True\", \"False\")"));
         Assert.Equal("Switch", call.Name);
@@ -20,7 +20,7 @@ public sealed class ExpressionParserTests
     }
 
     [Fact]
-    public void Parse_NestedCallsAndEscapes()
+    public void ParseNestedCallsAndEscapes()
     {
         var call = Assert.IsType<FunctionCall>(Expression.Parse(" Append( ToLower( [mailNickname] ) , \"Company name: \\\"Contoso\\\" \\\\ x\" ) "));
         Assert.Equal("ToLower", Assert.IsType<FunctionCall>(call.Arguments[0]).Name);
@@ -28,7 +28,7 @@ public sealed class ExpressionParserTests
     }
 
     [Fact]
-    public void Parse_ComparisonInsideIif()
+    public void ParseComparisonInsideIif()
     {
         var call = Assert.IsType<FunctionCall>(Expression.Parse("IIF([country]<>\"USA\",\"a\",\"b\")"));
         var cmp = Assert.IsType<ComparisonExpression>(call.Arguments[0]);
@@ -43,7 +43,7 @@ public sealed class ExpressionParserTests
     [InlineData("IIF([country]=\"USA\",[country],[department])", "IIF([country] = \"USA\", [country], [department])")]
     [InlineData("Join(\"\\\\\", [a], [b])", "Join(\"\\\\\", [a], [b])")]
     [InlineData("Guid()", "Guid()")]
-    public void ToString_IsTheCanonicalText(string text, string canonical)
+    public void ToStringIsTheCanonicalText(string text, string canonical)
     {
         Assert.Equal(canonical, Expression.Parse(text).ToString());
         Assert.Equal(canonical, Expression.Parse(canonical).ToString());
@@ -79,7 +79,7 @@ public sealed class ExpressionParserTests
     [InlineData("Guid([a])", ExpressionErrorKind.InvalidArguments)]
     [InlineData("Replace([a], \"x\", , , \"y\", , , \"extra\")", ExpressionErrorKind.InvalidArguments)]
     [InlineData("ToLower(SelectUniqueValue([a], [b]))", ExpressionErrorKind.InvalidArguments)]
-    public void Parse_Invalid_ThrowsTypedError(string text, ExpressionErrorKind kind)
+    public void ParseInvalidThrowsTypedError(string text, ExpressionErrorKind kind)
     {
         var ex = Assert.Throws<ExpressionException>(() => Expression.Parse(text));
         Assert.Equal(kind, ex.Kind);
@@ -90,7 +90,7 @@ public sealed class ExpressionParserTests
     }
 
     [Fact]
-    public void Parse_WrongCaseFunction_SuggestsTheRightName()
+    public void ParseWrongCaseFunctionSuggestsTheRightName()
     {
         var ex = Assert.Throws<ExpressionException>(() => Expression.Parse("switch([a], , \"x\", \"y\")"));
         Assert.Contains("'Switch'", ex.Message, StringComparison.Ordinal);
@@ -98,14 +98,14 @@ public sealed class ExpressionParserTests
     }
 
     [Fact]
-    public void Parse_ReportsThePosition()
+    public void ParseReportsThePosition()
     {
         var ex = Assert.Throws<ExpressionException>(() => Expression.Parse("Append([a], \"x\" ; )"));
         Assert.Equal(16, ex.Position);
     }
 
     [Fact]
-    public void Parse_DeepNesting_IsRefusedNotACrash()
+    public void ParseDeepNestingIsRefusedNotACrash()
     {
         string text = string.Concat(Enumerable.Repeat("ToLower(", 5000)) + "[a]" + new string(')', 5000);
         var ex = Assert.Throws<ExpressionException>(() => Expression.Parse(text));
@@ -113,7 +113,7 @@ public sealed class ExpressionParserTests
     }
 
     [Fact]
-    public void ToAttributeMappingSource_MatchesGraphsMidSample()
+    public void ToAttributeMappingSourceMatchesGraphsMidSample()
     {
         // Graph docs, synchronization-attributemappingsource.md: "Expression extracting first eight characters from the source attribute."
         JsonObject expected = JsonNode.Parse("""
@@ -132,7 +132,7 @@ public sealed class ExpressionParserTests
     }
 
     [Fact]
-    public void ToAttributeMappingSource_OmitsEmptyArguments_LikeParseExpression()
+    public void ToAttributeMappingSourceOmitsEmptyArgumentsLikeParseExpression()
     {
         JsonObject source = Expression.Parse("Replace([preferredLanguage], \"-\", , , \"_\", ,  )").ToAttributeMappingSource();
         Assert.Equal("Replace([preferredLanguage], \"-\", , , \"_\", , )", (string?)source["expression"]);
@@ -147,7 +147,7 @@ public sealed class ExpressionParserTests
     [InlineData("Join(\" \", [givenName], [surname])")]
     [InlineData("IIF([country] = \"USA\", [country], [department])")]
     [InlineData("Not([IsSoftDeleted])")]
-    public void MappingSource_RoundTrips(string text)
+    public void MappingSourceRoundTrips(string text)
     {
         Expression e = Expression.Parse(text);
         JsonObject source = e.ToAttributeMappingSource();
@@ -162,7 +162,7 @@ public sealed class ExpressionParserTests
     }
 
     [Fact]
-    public void FromAttributeMappingSource_ScimTemplateActiveMapping_Evaluates()
+    public void FromAttributeMappingSourceScimTemplateActiveMappingEvaluates()
     {
         // A mapping source whose parameter keys are not the sandbox's names: parameters are taken in order.
         JsonObject source = JsonNode.Parse("""
@@ -176,14 +176,14 @@ public sealed class ExpressionParserTests
     }
 
     [Fact]
-    public void FromAttributeMappingSource_TypeDefaultsToAttribute()
+    public void FromAttributeMappingSourceTypeDefaultsToAttribute()
     {
         Expression e = Expression.FromAttributeMappingSource(new JsonObject { ["name"] = "mail" });
         Assert.Equal("[mail]", e.ToString());
     }
 
     [Fact]
-    public void FromAttributeMappingSource_PlacesNamedParametersByPosition()
+    public void FromAttributeMappingSourcePlacesNamedParametersByPosition()
     {
         JsonObject source = new()
         {
@@ -205,14 +205,14 @@ public sealed class ExpressionParserTests
     [InlineData("""{"type":"Function","name":"Append","parameters":[{"key":"source"}]}""")]
     [InlineData("""{"type":"Function","name":"Append","parameters":"x"}""")]
     [InlineData("""{"type":"Lambda","name":"x"}""")]
-    public void FromAttributeMappingSource_Invalid_ThrowsTypedError(string json)
+    public void FromAttributeMappingSourceInvalidThrowsTypedError(string json)
     {
         var ex = Assert.Throws<ExpressionException>(() => Expression.FromAttributeMappingSource(JsonNode.Parse(json)!.AsObject()));
         Assert.Contains(ex.Kind, new[] { ExpressionErrorKind.InvalidMappingSource, ExpressionErrorKind.UnknownFunction, ExpressionErrorKind.InvalidArguments });
     }
 
     [Fact]
-    public void ReferencedAttributes_ListsEachOnce()
+    public void ReferencedAttributesListsEachOnce()
     {
         Assert.Equal(["givenName", "surname"], Expression.Parse("Join(\" \", [givenName], [surname], [givenName])").ReferencedAttributes);
     }

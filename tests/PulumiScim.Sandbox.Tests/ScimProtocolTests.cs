@@ -13,14 +13,14 @@ public sealed class ScimProtocolTests : IDisposable
     public void Dispose() => _h.Dispose();
 
     [Fact]
-    public void Organizations_AdvertiseTheScimBase()
+    public void OrganizationsAdvertiseTheScimBase()
     {
         SandboxOrganization acme = Assert.Single(_h.Sandbox.Organizations, o => o.Name == "acme");
         Assert.Equal(_h.Base(), acme.ScimBaseUri.ToString());
     }
 
     [Fact]
-    public async Task MissingToken_Gets401ScimError()
+    public async Task MissingTokenGets401ScimError()
     {
         ScimResponse r = await _h.GetAsync("/Users", token: null);
         r.AssertError(HttpStatusCode.Unauthorized, null);
@@ -31,20 +31,20 @@ public sealed class ScimProtocolTests : IDisposable
     [InlineData("wrong-token")]
     [InlineData(ScimHarness.GlobexToken)]
     [InlineData("sandbox-scim-token-acm")]
-    public async Task WrongToken_Gets401ScimError(string token)
+    public async Task WrongTokenGets401ScimError(string token)
     {
         (await _h.GetAsync("/Users", token)).AssertError(HttpStatusCode.Unauthorized, null);
         (await _h.SendAsync("POST", "/Users", ScimHarness.NewUser("ada", "ada@contoso.example"), token)).AssertError(HttpStatusCode.Unauthorized, null);
     }
 
     [Fact]
-    public async Task UnknownOrganization_Gets404ScimError()
+    public async Task UnknownOrganizationGets404ScimError()
     {
         (await _h.GetAsync("/Users", org: "initech")).AssertError(HttpStatusCode.NotFound, null);
     }
 
     [Fact]
-    public async Task EachOrganization_AcceptsOnlyItsOwnToken()
+    public async Task EachOrganizationAcceptsOnlyItsOwnToken()
     {
         ScimResponse r = await _h.GetAsync("/Users", ScimHarness.GlobexToken, "globex");
         Assert.Equal(HttpStatusCode.OK, r.Status);
@@ -52,7 +52,7 @@ public sealed class ScimProtocolTests : IDisposable
     }
 
     [Fact]
-    public async Task ServiceProviderConfig_DescribesPulumisFeatures()
+    public async Task ServiceProviderConfigDescribesPulumisFeatures()
     {
         ScimResponse r = await _h.GetAsync("/ServiceProviderConfig");
         Assert.Equal(HttpStatusCode.OK, r.Status);
@@ -70,7 +70,7 @@ public sealed class ScimProtocolTests : IDisposable
     }
 
     [Fact]
-    public async Task Schemas_ListOnlyTheSupportedAttributes()
+    public async Task SchemasListOnlyTheSupportedAttributes()
     {
         ScimResponse r = await _h.GetAsync("/Schemas");
         Assert.Equal(HttpStatusCode.OK, r.Status);
@@ -85,7 +85,7 @@ public sealed class ScimProtocolTests : IDisposable
     }
 
     [Fact]
-    public async Task ResourceTypes_ListUsersAndGroups()
+    public async Task ResourceTypesListUsersAndGroups()
     {
         ScimResponse r = await _h.GetAsync("/ResourceTypes");
         Assert.Equal(HttpStatusCode.OK, r.Status);
@@ -94,7 +94,7 @@ public sealed class ScimProtocolTests : IDisposable
     }
 
     [Fact]
-    public async Task DeleteUser_IsNotAnEndpoint_405()
+    public async Task DeleteUserIsNotAnEndpoint405()
     {
         // "Pulumi has no endpoint for deleting a user through SCIM" (concepts/scim.md, "Deprovisioning never deletes a user").
         string id = await _h.CreateUserAsync("ada");
@@ -105,7 +105,7 @@ public sealed class ScimProtocolTests : IDisposable
     }
 
     [Fact]
-    public async Task BulkAndUnknownEndpoints_Get404ScimErrors()
+    public async Task BulkAndUnknownEndpointsGet404ScimErrors()
     {
         (await _h.SendAsync("POST", "/Bulk", new JsonObject())).AssertError(HttpStatusCode.NotFound, null);
         (await _h.GetAsync("/Me")).AssertError(HttpStatusCode.NotFound, null);
@@ -114,7 +114,7 @@ public sealed class ScimProtocolTests : IDisposable
     }
 
     [Fact]
-    public async Task InvalidJson_Gets400InvalidSyntax()
+    public async Task InvalidJsonGets400InvalidSyntax()
     {
         using var http = new HttpClient();
         using var req = new HttpRequestMessage(HttpMethod.Post, _h.Base() + "/Users") { Content = new StringContent("{not json", System.Text.Encoding.UTF8, "application/scim+json") };
@@ -125,7 +125,7 @@ public sealed class ScimProtocolTests : IDisposable
     }
 
     [Fact]
-    public async Task MissingSchemas_Gets400InvalidSyntax()
+    public async Task MissingSchemasGets400InvalidSyntax()
     {
         JsonObject user = ScimHarness.NewUser("ada", "ada@contoso.example");
         user.Remove("schemas");
@@ -137,7 +137,7 @@ public sealed class ScimProtocolTests : IDisposable
     }
 
     [Fact]
-    public async Task ScimRequests_AreInTheRequestLog()
+    public async Task ScimRequestsAreInTheRequestLog()
     {
         await _h.GetAsync("/Users?filter=userName%20eq%20%22ada%22");
         using var http = new HttpClient();
