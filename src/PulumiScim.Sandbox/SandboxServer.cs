@@ -40,6 +40,7 @@ public sealed class SandboxServer : IDisposable
         _accessToken = "sbx." + Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
         _context = new SandboxContext(state, _requestLog, this);
         GraphRoutes.Register(_router, _context);
+        Scim.ScimRoutes.Register(_router, _context);
         ControlRoutes.Register(_router, _context);
     }
 
