@@ -45,7 +45,7 @@ internal static class SchemaPlanner
         var emailAttribute = SchemaParts.RequireAttribute(directory, userObject, GuideMappings.WorkEmail);
         var recorder = new Recorder();
 
-        EnsureEnabled(recorder, parts.UserMapping, ProvisionUsers, SchemaChangeKind.EnableUserObjectMapping,
+        SetEnabled(recorder, parts.UserMapping, ProvisionUsers, true, SchemaChangeKind.EnableUserObjectMapping,
             "Nothing is provisioned while the User object mapping is disabled.");
 
         var mappings = MappingArray(parts.UserMapping);
@@ -54,10 +54,13 @@ internal static class SchemaPlanner
         var hadMatching = kept.Any(IsMatching);
 
         var userName = PlanUserName(recorder, directory, userObject, mappings, kept, source, flow, hadMatching);
-        PlanMatching(recorder, kept, userName, hadMatching);
+        PlanMatching(recorder, "matching attribute", "a kept mapping with matchingPriority > 0 (userName)",
+            "Entra matches existing Pulumi users by the mapping with matching precedence; the guide matches on userName.",
+            kept, userName, hadMatching, SchemaChangeKind.SetMatchingPriority, GuideMappings.UserName);
         foreach (var attribute in GuideMappings.KeptUserAttributes.Skip(1))
         {
-            PlanKeptMapping(recorder, directory, userObject, mappings, attribute);
+            PlanNeededMapping(recorder, mappings, attribute, "mapping", SchemaChangeKind.AddMapping, $"Pulumi needs {attribute}; the guide keeps this mapping.",
+                () => SchemaParts.RequireAttribute(directory, userObject, attribute), () => GuideMappings.DefaultUserSource(attribute), matchingPriority: 0);
         }
 
         PlanRemovals(recorder, mappings, removed, SchemaChangeKind.RemoveMapping, "mapping", "other user mappings", UnknownPathHint);
@@ -82,11 +85,12 @@ internal static class SchemaPlanner
         var recorder = new Recorder();
         if (!enable)
         {
-            EnsureDisabled(recorder, group);
+            SetEnabled(recorder, group, ProvisionGroups, false, SchemaChangeKind.DisableObjectMapping,
+                "Group provisioning is switched off on request; Entra then stops updating Pulumi teams.");
             return recorder.ToPlan(edited);
         }
 
-        EnsureEnabled(recorder, group, ProvisionGroups, SchemaChangeKind.EnableObjectMapping,
+        SetEnabled(recorder, group, ProvisionGroups, true, SchemaChangeKind.EnableObjectMapping,
             "The guide enables group provisioning so that Entra groups assigned to the app become Pulumi teams.");
         var mappings = MappingArray(group);
         var removed = mappings.OfType<JsonObject>().Where(mapping => SchemaJson.SameName(Target(mapping), GuideMappings.ExternalId)).ToList();
@@ -96,39 +100,19 @@ internal static class SchemaPlanner
         var hadMatching = mappings.OfType<JsonObject>().Any(IsMatching);
         foreach (var attribute in GuideMappings.NeededGroupAttributes)
         {
-            var existing = FindMapping(mappings, attribute);
-            if (existing is not null)
-            {
-                recorder.Pass($"keep group mapping {attribute}", "present", SchemaJson.RenderMapping(existing), "Pulumi teams need displayName and members.");
-                continue;
-            }
-
-            var directory = parts.RequireTargetDirectory(edited);
-            SchemaParts.RequireAttribute(directory, SchemaParts.RequireTargetObject(directory, group), attribute);
-            var matching = attribute == GuideMappings.DisplayName && !hadMatching ? 1 : 0;
-            var added = GuideMappings.NewMapping(attribute, GuideMappings.AttributeSource(attribute), matchingPriority: matching);
-            mappings.Add(added);
-            var rendered = SchemaJson.RenderMapping(added) + (matching > 0 ? " (matching)" : string.Empty);
-            recorder.Fail($"keep group mapping {attribute}", "present", "missing", "Pulumi teams need displayName and members.",
-                new SchemaChange(SchemaChangeKind.AddGroupMapping, attribute, null, rendered, $"add group mapping {rendered}"));
+            PlanNeededMapping(recorder, mappings, attribute, "group mapping", SchemaChangeKind.AddGroupMapping, "Pulumi teams need displayName and members.",
+                () =>
+                {
+                    var directory = parts.RequireTargetDirectory(edited);
+                    SchemaParts.RequireAttribute(directory, SchemaParts.RequireTargetObject(directory, group), attribute);
+                },
+                () => GuideMappings.AttributeSource(attribute),
+                matchingPriority: attribute == GuideMappings.DisplayName && !hadMatching ? 1 : 0);
         }
 
-        if (hadMatching)
-        {
-            recorder.Pass("group matching attribute", "a group mapping with matchingPriority > 0", MatchingNames(mappings), "Entra matches existing Pulumi teams by this mapping.");
-        }
-        else if (FindMapping(mappings, GuideMappings.DisplayName) is { } displayName && !IsMatching(displayName))
-        {
-            var before = SchemaJson.RenderValue(displayName["matchingPriority"]);
-            displayName["matchingPriority"] = 1;
-            recorder.Fail("group matching attribute", "a group mapping with matchingPriority > 0", "none", "Entra matches existing Pulumi teams by displayName.",
-                new SchemaChange(SchemaChangeKind.SetGroupMatchingPriority, GuideMappings.DisplayName, before, "1", $"group displayName: matchingPriority {before} -> 1"));
-        }
-        else
-        {
-            recorder.Fail("group matching attribute", "a group mapping with matchingPriority > 0", "none", "Entra matches existing Pulumi teams by displayName.");
-        }
-
+        PlanMatching(recorder, "group matching attribute", "a group mapping with matchingPriority > 0",
+            "Entra matches existing Pulumi teams by the group mapping with matching precedence; the guide matches on displayName.",
+            mappings.OfType<JsonObject>(), FindMapping(mappings, GuideMappings.DisplayName)!, hadMatching, SchemaChangeKind.SetGroupMatchingPriority, "group displayName");
         return recorder.ToPlan(edited);
     }
 
@@ -204,32 +188,39 @@ internal static class SchemaPlanner
         return userName;
     }
 
-    private static void PlanMatching(Recorder recorder, List<JsonObject> kept, JsonObject userName, bool hadMatching)
+    /// <summary>
+    /// Makes sure one of <paramref name="mappings"/> is used for matching: when none was, <paramref name="preferred"/>
+    /// gets <c>matchingPriority</c> 1.
+    /// </summary>
+    private static void PlanMatching(Recorder recorder, string name, string expected, string hint, IEnumerable<JsonObject> mappings,
+        JsonObject preferred, bool hadMatching, SchemaChangeKind kind, string label)
     {
-        const string Expected = "a kept mapping with matchingPriority > 0 (userName)";
-        const string Hint = "Entra matches existing Pulumi users by the mapping with matching precedence; the guide matches on userName.";
         if (hadMatching)
         {
-            recorder.Pass("matching attribute", Expected, MatchingNames(kept), Hint);
+            recorder.Pass(name, expected, MatchingNames(mappings), hint);
         }
-        else if (!IsMatching(userName))
+        else if (!IsMatching(preferred))
         {
-            var before = SchemaJson.RenderValue(userName["matchingPriority"]);
-            userName["matchingPriority"] = 1;
-            recorder.Fail("matching attribute", Expected, "none", Hint,
-                new SchemaChange(SchemaChangeKind.SetMatchingPriority, GuideMappings.UserName, before, "1", $"userName: matchingPriority {before} -> 1"));
+            var before = SchemaJson.RenderValue(preferred["matchingPriority"]);
+            preferred["matchingPriority"] = 1;
+            recorder.Fail(name, expected, "none", hint,
+                new SchemaChange(kind, Target(preferred) ?? label, before, "1", $"{label}: matchingPriority {before} -> 1"));
         }
         else
         {
-            // userName was just added as the matching mapping; its AddMapping change covers this check.
-            recorder.Fail("matching attribute", Expected, "none", Hint);
+            // The preferred mapping was just added as the matching one; its add change covers this check.
+            recorder.Fail(name, expected, "none", hint);
         }
     }
 
-    private static void PlanKeptMapping(Recorder recorder, JsonObject directory, JsonObject userObject, JsonArray mappings, string attribute)
+    /// <summary>
+    /// Checks that a mapping the guide needs exists; when it does not, adds it with <paramref name="newSource"/> after
+    /// <paramref name="requireTarget"/> made sure its target attribute exists.
+    /// </summary>
+    private static void PlanNeededMapping(Recorder recorder, JsonArray mappings, string attribute, string noun, SchemaChangeKind kind, string hint,
+        Action requireTarget, Func<JsonObject> newSource, int matchingPriority)
     {
-        var name = $"keep mapping {attribute}";
-        var hint = $"Pulumi needs {attribute}; the guide keeps this mapping.";
+        var name = $"keep {noun} {attribute}";
         var existing = FindMapping(mappings, attribute);
         if (existing is not null)
         {
@@ -237,12 +228,11 @@ internal static class SchemaPlanner
             return;
         }
 
-        SchemaParts.RequireAttribute(directory, userObject, attribute);
-        var added = GuideMappings.NewMapping(attribute, GuideMappings.DefaultUserSource(attribute));
+        requireTarget();
+        var added = GuideMappings.NewMapping(attribute, newSource(), matchingPriority: matchingPriority);
         mappings.Add(added);
-        var rendered = SchemaJson.RenderMapping(added);
-        recorder.Fail(name, "present", "missing", hint,
-            new SchemaChange(SchemaChangeKind.AddMapping, attribute, null, rendered, $"add mapping {rendered}"));
+        var rendered = SchemaJson.RenderMapping(added) + (matchingPriority > 0 ? " (matching)" : string.Empty);
+        recorder.Fail(name, "present", "missing", hint, new SchemaChange(kind, attribute, null, rendered, $"add {noun} {rendered}"));
     }
 
     private static void PlanRemovals(Recorder recorder, JsonArray mappings, List<JsonObject> removed, SchemaChangeKind kind, string noun, string noneName, string hint)
@@ -280,35 +270,19 @@ internal static class SchemaPlanner
             new SchemaChange(SchemaChangeKind.SetRequired, GuideMappings.WorkEmail, before, "true", $"{GuideMappings.WorkEmail}: required {before} -> true"));
     }
 
-    private static void EnsureEnabled(Recorder recorder, JsonObject objectMapping, string label, SchemaChangeKind kind, string hint)
+    private static void SetEnabled(Recorder recorder, JsonObject objectMapping, string label, bool wanted, SchemaChangeKind kind, string hint)
     {
-        var enabled = SchemaJson.GetBool(objectMapping, "enabled");
-        if (enabled == true)
+        var wantedText = wanted ? "true" : "false";
+        if (SchemaJson.GetBool(objectMapping, "enabled") == wanted)
         {
-            recorder.Pass($"{label} enabled", "true", "true", hint);
+            recorder.Pass($"{label} enabled", wantedText, wantedText, hint);
             return;
         }
 
         var before = SchemaJson.RenderValue(objectMapping["enabled"]);
-        objectMapping["enabled"] = true;
-        recorder.Fail($"{label} enabled", "true", before, hint,
-            new SchemaChange(kind, label, before, "true", $"{label}: enabled {before} -> true"));
-    }
-
-    private static void EnsureDisabled(Recorder recorder, JsonObject group)
-    {
-        const string Hint = "Group provisioning is switched off on request; Entra then stops updating Pulumi teams.";
-        var enabled = SchemaJson.GetBool(group, "enabled");
-        if (enabled == false)
-        {
-            recorder.Pass($"{ProvisionGroups} enabled", "false", "false", Hint);
-            return;
-        }
-
-        var before = SchemaJson.RenderValue(group["enabled"]);
-        group["enabled"] = false;
-        recorder.Fail($"{ProvisionGroups} enabled", "false", before, Hint,
-            new SchemaChange(SchemaChangeKind.DisableObjectMapping, ProvisionGroups, before, "false", $"{ProvisionGroups}: enabled {before} -> false"));
+        objectMapping["enabled"] = wanted;
+        recorder.Fail($"{label} enabled", wantedText, before, hint,
+            new SchemaChange(kind, label, before, wantedText, $"{label}: enabled {before} -> {wantedText}"));
     }
 
     /// <summary>Makes a mapping's source the attribute <paramref name="name"/>, editing the source object in place.</summary>
@@ -350,8 +324,8 @@ internal static class SchemaPlanner
 
     private static bool IsMatching(JsonObject mapping) => SchemaJson.GetNumber(mapping, "matchingPriority") > 0;
 
-    private static string MatchingNames(IEnumerable<JsonNode?> mappings)
-        => string.Join(", ", mappings.OfType<JsonObject>().Where(IsMatching).Select(mapping => Target(mapping) ?? "(no target)"));
+    private static string MatchingNames(IEnumerable<JsonObject> mappings)
+        => string.Join(", ", mappings.Where(IsMatching).Select(mapping => Target(mapping) ?? "(no target)"));
 
     /// <summary>Collects a plan's changes and checks in order.</summary>
     private sealed class Recorder

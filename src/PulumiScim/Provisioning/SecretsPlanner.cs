@@ -221,13 +221,13 @@ internal static class SecretsPlanner
         var addressText = IsMasked(savedAddress) ? "(masked)" : Show(savedAddress);
         Record("Tenant URL (BaseAddress)", baseAddress, addressText, SameBaseAddress(savedAddress, baseAddress),
             "The Tenant URL is https://api.pulumi.com/scim/v2/{orgName}, with the organization's login name.",
-            SecretChangeKind.SetBaseAddress, BaseAddressKey, addressText, baseAddress, $"{BaseAddressKey}: {addressText} -> {baseAddress}");
+            SecretChangeKind.SetBaseAddress, BaseAddressKey, baseAddress, $"{BaseAddressKey}: {addressText} -> {baseAddress}");
 
         var hasToken = !string.IsNullOrEmpty(values.GetValueOrDefault(SecretTokenKey));
         var tokenState = !hasToken ? "(none)" : credentialsValidate ? "(saved, validates)" : "(saved, does not validate)";
         Record("Secret Token", "(saved, validates)", tokenState, hasToken && credentialsValidate,
             "Generate the SCIM token in Pulumi Cloud (Settings > Access Management > SCIM); regenerating it invalidates the saved one.",
-            SecretChangeKind.SetSecretToken, SecretTokenKey, tokenState, hasToken ? "(replaced)" : "(set)",
+            SecretChangeKind.SetSecretToken, SecretTokenKey, hasToken ? "(replaced)" : "(set)",
             hasToken ? $"{SecretTokenKey}: (replaced)" : $"{SecretTokenKey}: (none) -> (set)");
 
         var savedSyncAll = values.GetValueOrDefault(SyncAllKey);
@@ -235,13 +235,13 @@ internal static class SecretsPlanner
         var syncAllText = Show(savedSyncAll);
         Record("Scope (SyncAll)", wantedSyncAll, syncAllText, bool.TryParse(savedSyncAll?.Trim(), out var parsed) && parsed == syncAll,
             "The guide syncs only assigned users and groups (SyncAll false), not everyone in the directory.",
-            SecretChangeKind.SetSyncAll, SyncAllKey, syncAllText, wantedSyncAll, $"{SyncAllKey} (scope): {syncAllText} -> {wantedSyncAll}");
+            SecretChangeKind.SetSyncAll, SyncAllKey, wantedSyncAll, $"{SyncAllKey} (scope): {syncAllText} -> {wantedSyncAll}");
 
         var savedSettings = NotificationSettings.Parse(values.GetValueOrDefault(NotificationSettingsKey));
         var settingsText = savedSettings?.Describe() ?? Show(values.GetValueOrDefault(NotificationSettingsKey));
         Record("Notifications (SyncNotificationSettings)", notifications.Describe(), settingsText, savedSettings?.SameEffectAs(notifications) == true,
             "Entra e-mails these recipients when the job fails or is quarantined.",
-            SecretChangeKind.SetNotificationSettings, NotificationSettingsKey, settingsText, notifications.Describe(),
+            SecretChangeKind.SetNotificationSettings, NotificationSettingsKey, notifications.Describe(),
             $"{NotificationSettingsKey}: {settingsText} -> {notifications.Describe()}");
 
         var preserved = new List<KeyValuePair<string, string>>();
@@ -266,12 +266,12 @@ internal static class SecretsPlanner
         return new SecretsPlan(baseAddress, syncAll, notifications, changes, checks, preserved, dropped);
 
         void Record(string name, string expected, string actual, bool passed, string hint,
-            SecretChangeKind kind, string key, string? before, string? after, string description)
+            SecretChangeKind kind, string key, string after, string description)
         {
             checks.Add(new PlanCheck(name, expected, actual, passed, hint));
             if (!passed)
             {
-                changes.Add(new SecretChange(kind, key, before, after, description));
+                changes.Add(new SecretChange(kind, key, actual, after, description));
             }
         }
     }
