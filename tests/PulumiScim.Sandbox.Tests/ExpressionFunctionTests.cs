@@ -303,12 +303,13 @@ public sealed class ExpressionFunctionTests
     [Fact]
     public void GraphUserComputesIsSoftDeletedAndObjectId()
     {
-        var user = System.Text.Json.Nodes.JsonNode.Parse("""{"id":"u1","mailNickname":"ada","accountEnabled":false,"otherMails":["x@y"]}""")!.AsObject();
+        var user = System.Text.Json.Nodes.JsonNode.Parse("""{"id":"u1","mailNickname":"ada","accountEnabled":false,"otherMails":["x@y"],"onPremisesExtensionAttributes":{"extensionAttribute1":"e1"}}""")!.AsObject();
         ExpressionSource source = ExpressionSource.FromGraphObject(user);
         Assert.Equal("True", source.Get("IsSoftDeleted").AsString);
         Assert.Equal("False", source.Get("accountEnabled").AsString);
         Assert.Equal("u1", source.Get("objectId").AsString);
         Assert.Equal(["x@y"], source.Get("otherMails").Values);
+        Assert.Equal("e1", source.Get("extensionAttribute1").AsString);
         Assert.Equal("False", Expression.Parse("Switch([IsSoftDeleted], , \"False\", \"True\", \"True\", \"False\")").Evaluate(source).AsString);
         ExpressionSource assigned = ExpressionSource.FromGraphObject(user, isSoftDeleted: false);
         Assert.Equal("True", Expression.Parse("Switch([IsSoftDeleted], , \"False\", \"True\", \"True\", \"False\")").Evaluate(assigned).AsString);

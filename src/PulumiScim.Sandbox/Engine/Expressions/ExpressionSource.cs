@@ -53,8 +53,17 @@ public sealed class ExpressionSource
         var map = new Dictionary<string, ExpressionValue>(StringComparer.Ordinal);
         foreach (var kv in graphObject)
         {
-            if (kv.Value is JsonObject)
+            if (kv.Value is JsonObject nested)
             {
+                // Entra's source schema lists extensionAttribute1..15 as attributes of the user itself.
+                if (kv.Key == "onPremisesExtensionAttributes")
+                {
+                    foreach (var ext in nested)
+                    {
+                        map[ext.Key] = ExpressionValue.FromJson(ext.Value);
+                    }
+                }
+
                 continue;
             }
 

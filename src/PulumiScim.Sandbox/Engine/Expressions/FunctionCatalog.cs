@@ -319,6 +319,7 @@ internal static partial class FunctionCatalog
 
     private static ExpressionValue Append(FunctionArguments a)
     {
+        // The reference does not say what a null source gives; the sandbox treats it as empty (null only when both are null).
         string? source = a.Text(0);
         string? suffix = a.Text(1);
         return source is null && suffix is null ? ExpressionValue.Null : ExpressionValue.From((source ?? string.Empty) + suffix);
