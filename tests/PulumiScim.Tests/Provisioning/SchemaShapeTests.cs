@@ -21,6 +21,21 @@ public class SchemaShapeTests
     }
 
     [Fact]
+    public void InboundOnlySchema_IsTheNoUserRuleError()
+    {
+        var schema = Load("scim-no-user-rule-schema.json");
+        var before = Json(schema);
+
+        var user = Assert.Throws<SchemaShapeException>(() => SchemaPlanner.PlanUserMapping(schema));
+        var guide = Assert.Throws<SchemaShapeException>(() => SchemaPlanner.PlanGuide(schema));
+
+        Assert.Contains("no synchronization rule with a User object mapping", user.Message, StringComparison.Ordinal);
+        Assert.Contains("Create the provisioning job from the 'scim' template", user.Message, StringComparison.Ordinal);
+        Assert.Equal(user.Message, guide.Message);
+        Assert.Equal(before, Json(schema));
+    }
+
+    [Fact]
     public void RulesWithoutAUserMapping_IsTheSameError()
     {
         var schema = DefaultSchema();
