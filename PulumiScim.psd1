@@ -11,11 +11,23 @@
     FormatsToProcess     = @('PulumiScim.Format.ps1xml')
     FunctionsToExport    = @()
     CmdletsToExport      = @(
+        'Add-ScimAssignment'
         'Connect-ScimGraph'
+        'Disable-ScimGroupProvisioning'
         'Disconnect-ScimGraph'
-        'Get-ScimGraphSession'
+        'Enable-ScimGroupProvisioning'
+        'Export-ScimSchema'
         'Get-ScimApplication'
+        'Get-ScimAssignment'
+        'Get-ScimGraphSession'
+        'Import-ScimSchema'
+        'New-ScimApplication'
+        'Remove-ScimAssignment'
+        'Set-ScimTenant'
+        'Set-ScimUserMapping'
+        'Start-ScimProvisioning'
         'Start-ScimSandbox'
+        'Stop-ScimProvisioning'
         'Stop-ScimSandbox'
     )
     VariablesToExport    = @()

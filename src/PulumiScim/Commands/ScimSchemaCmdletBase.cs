@@ -52,11 +52,6 @@ public abstract class ScimSchemaCmdletBase : ScimApplicationCmdletBase
             return;
         }
 
-        foreach (SchemaChange change in plan.Changes)
-        {
-            WriteVerbose($"{action}: {change.Description}");
-        }
-
         if (!ShouldProcessChanges(app, action, plan.Changes.Select(c => c.Description).ToList()))
         {
             WriteObject(app);

@@ -76,3 +76,53 @@ public sealed class ApplicationNameCompleter : IArgumentCompleter
         return CompletionCache.Complete(names, wordToComplete);
     }
 }
+
+/// <summary>Completes -User with user principal names from the current session.</summary>
+public sealed class UserCompleter : IArgumentCompleter
+{
+    /// <inheritdoc/>
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
+        DirectoryCompletion.Complete("users", "userPrincipalName", wordToComplete);
+}
+
+/// <summary>Completes -Group with group display names from the current session.</summary>
+public sealed class GroupCompleter : IArgumentCompleter
+{
+    /// <inheritdoc/>
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
+        DirectoryCompletion.Complete("groups", "displayName", wordToComplete);
+}
+
+/// <summary>Directory-backed completion: a startswith query per prefix, cached briefly.</summary>
+internal static class DirectoryCompletion
+{
+    public static IEnumerable<CompletionResult> Complete(string collection, string property, string wordToComplete)
+    {
+        if (SessionStore.Current is not { IsDisconnected: false } session)
+        {
+            return [];
+        }
+
+        string prefix = wordToComplete.Trim('\'', '"');
+        string[] values = CompletionCache.Get(session, $"{collection}:{prefix.ToLowerInvariant()}", async ct =>
+        {
+            string? filter = prefix.Length == 0 ? null : $"startswith({property},{ApplicationQueries.ODataLiteral(prefix)})";
+            var list = new List<string>();
+            await foreach (JsonObject o in session.Graph.ListAsync(ApplicationQueries.WithQuery(collection, ("$filter", filter), ("$select", "id," + property), ("$top", "100")), ct).ConfigureAwait(false))
+            {
+                if ((string?)o[property] is { } v)
+                {
+                    list.Add(v);
+                }
+
+                if (list.Count >= 100)
+                {
+                    break;
+                }
+            }
+
+            return list.ToArray();
+        });
+        return CompletionCache.Complete(values, wordToComplete);
+    }
+}

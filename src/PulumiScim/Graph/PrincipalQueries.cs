@@ -1,0 +1,157 @@
+// Copyright (c) PulumiScim contributors. Licensed under the MIT License.
+
+using System.Net;
+using System.Text.Json.Nodes;
+using PulumiScim.Provisioning;
+
+namespace PulumiScim.Graph;
+
+/// <summary>A principal named on the command line, resolved or not.</summary>
+/// <param name="Input">What the user typed.</param>
+/// <param name="Kind">User or group.</param>
+/// <param name="Principal">The resolved principal, or null.</param>
+/// <param name="ErrorId">Why it did not resolve: PrincipalNotFound, AmbiguousPrincipal, GroupNotSecurityEnabled.</param>
+/// <param name="Message">The message for the error.</param>
+internal sealed record PrincipalResolution(string Input, PrincipalKind Kind, WantedPrincipal? Principal, string? ErrorId = null, string? Message = null);
+
+/// <summary>Resolves users (id, UPN or display name) and groups (id or display name) with as few requests as possible.</summary>
+internal static class PrincipalQueries
+{
+    private const string UserSelect = "id,displayName,userPrincipalName,mail,mailNickname,accountEnabled";
+    private const string GroupSelect = "id,displayName,securityEnabled,mailEnabled";
+
+    public static async Task<List<PrincipalResolution>> ResolveUsersAsync(GraphClient graph, IEnumerable<string> inputs, CancellationToken ct)
+    {
+        var results = new List<PrincipalResolution>();
+        foreach (string input in inputs.Distinct(StringComparer.OrdinalIgnoreCase))
+        {
+            if (Guid.TryParse(input, out _) || input.Contains('@', StringComparison.Ordinal))
+            {
+                GraphResponse r = await graph.SendAsync(HttpMethod.Get, ApplicationQueries.WithQuery($"users/{Uri.EscapeDataString(input)}", ("$select", UserSelect)), (JsonNode?)null, ct).ConfigureAwait(false);
+                if (r.Status == HttpStatusCode.NotFound)
+                {
+                    results.Add(NotFound(input, PrincipalKind.User));
+                    continue;
+                }
+
+                if (!r.IsSuccess)
+                {
+                    throw GraphClient.ToException(HttpMethod.Get, "/v1.0/users/" + input, r.Status, r.Body, r.Headers);
+                }
+
+                results.Add(Found(input, (JsonObject)r.Body!, PrincipalKind.User));
+                continue;
+            }
+
+            var matches = new List<JsonObject>();
+            await foreach (JsonObject u in graph.ListAsync(ApplicationQueries.WithQuery("users", ("$filter", $"displayName eq {ApplicationQueries.ODataLiteral(input)}"), ("$select", UserSelect)), ct).ConfigureAwait(false))
+            {
+                matches.Add(u);
+            }
+
+            results.Add(matches.Count switch
+            {
+                0 => NotFound(input, PrincipalKind.User),
+                1 => Found(input, matches[0], PrincipalKind.User),
+                _ => Ambiguous(input, PrincipalKind.User, matches),
+            });
+        }
+
+        return results;
+    }
+
+    public static async Task<List<PrincipalResolution>> ResolveGroupsAsync(GraphClient graph, IEnumerable<string> inputs, CancellationToken ct)
+    {
+        var results = new List<PrincipalResolution>();
+        var names = new List<string>();
+        foreach (string input in inputs.Distinct(StringComparer.OrdinalIgnoreCase))
+        {
+            if (!Guid.TryParse(input, out _))
+            {
+                names.Add(input);
+                continue;
+            }
+
+            GraphResponse r = await graph.SendAsync(HttpMethod.Get, ApplicationQueries.WithQuery($"groups/{input}", ("$select", GroupSelect)), (JsonNode?)null, ct).ConfigureAwait(false);
+            if (r.Status == HttpStatusCode.NotFound)
+            {
+                results.Add(NotFound(input, PrincipalKind.Group));
+                continue;
+            }
+
+            if (!r.IsSuccess)
+            {
+                throw GraphClient.ToException(HttpMethod.Get, "/v1.0/groups/" + input, r.Status, r.Body, r.Headers);
+            }
+
+            results.Add(CheckGroup(input, [(JsonObject)r.Body!]));
+        }
+
+        // Names in batches of 15 with the 'in' operator (Graph docs, concepts/filter-query-parameter.md: "in" on displayName).
+        foreach (string[] chunk in names.Chunk(15))
+        {
+            string filter = chunk.Length == 1
+                ? $"displayName eq {ApplicationQueries.ODataLiteral(chunk[0])}"
+                : $"displayName in ({string.Join(",", chunk.Select(ApplicationQueries.ODataLiteral))})";
+            var found = new List<JsonObject>();
+            await foreach (JsonObject g in graph.ListAsync(ApplicationQueries.WithQuery("groups", ("$filter", filter), ("$select", GroupSelect)), ct).ConfigureAwait(false))
+            {
+                found.Add(g);
+            }
+
+            foreach (string name in chunk)
+            {
+                results.Add(CheckGroup(name, found.Where(g => string.Equals((string?)g["displayName"], name, StringComparison.OrdinalIgnoreCase)).ToList()));
+            }
+        }
+
+        return results;
+    }
+
+    private static PrincipalResolution CheckGroup(string input, List<JsonObject> matches)
+    {
+        if (matches.Count == 0)
+        {
+            return NotFound(input, PrincipalKind.Group);
+        }
+
+        if (matches.Count > 1)
+        {
+            return Ambiguous(input, PrincipalKind.Group, matches);
+        }
+
+        if (matches[0]["securityEnabled"] is JsonValue v && v.TryGetValue(out bool secure) && !secure)
+        {
+            return new PrincipalResolution(input, PrincipalKind.Group, null, "GroupNotSecurityEnabled",
+                $"The group '{input}' is not security-enabled; Entra assigns only security groups to an enterprise application (Microsoft Entra ID P1 or P2 needed for group assignment). " +
+                "Assign a security group, or its members as users.");
+        }
+
+        return Found(input, matches[0], PrincipalKind.Group);
+    }
+
+    private static PrincipalResolution Found(string input, JsonObject o, PrincipalKind kind) =>
+        new(input, kind, new WantedPrincipal((string)o["id"]!, (string?)o["displayName"] ?? (string?)o["userPrincipalName"] ?? input, kind));
+
+    private static PrincipalResolution NotFound(string input, PrincipalKind kind) =>
+        new(input, kind, null, "PrincipalNotFound",
+            kind == PrincipalKind.User
+                ? $"No user '{input}' exists in the tenant. Pass a user's object id, user principal name (name@domain) or exact display name."
+                : $"No group '{input}' exists in the tenant. Pass a group's object id or exact display name.");
+
+    private static PrincipalResolution Ambiguous(string input, PrincipalKind kind, List<JsonObject> matches) =>
+        new(input, kind, null, "AmbiguousPrincipal",
+            $"{matches.Count} {(kind == PrincipalKind.User ? "users" : "groups")} are named '{input}' ({string.Join(", ", matches.Select(m => (string?)m["id"]))}). Pass the object id of the one you mean.");
+
+    /// <summary>Reads every appRoleAssignment of the app.</summary>
+    public static async Task<List<JsonObject>> ListAssignmentsAsync(GraphClient graph, string servicePrincipalId, CancellationToken ct)
+    {
+        var list = new List<JsonObject>();
+        await foreach (JsonObject a in graph.ListAsync($"servicePrincipals/{servicePrincipalId}/appRoleAssignedTo?$top=999", ct).ConfigureAwait(false))
+        {
+            list.Add(a);
+        }
+
+        return list;
+    }
+}
