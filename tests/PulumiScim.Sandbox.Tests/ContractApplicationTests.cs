@@ -209,6 +209,20 @@ public sealed class ContractApplicationTests : GraphTestClient
     }
 
     [Fact]
+    public async Task Applications_ServeTheSamlEntityId()
+    {
+        GraphAnswer list = await GetAsync($"/v1.0/applications?$filter=appId eq '{AppId}'&$select=id,appId,identifierUris");
+        Assert.Equal(HttpStatusCode.OK, list.Status);
+        JsonNode app = list.Body!["value"]!.AsArray().Single()!;
+        Assert.Equal("https://api.pulumi.com/login/acme/sso/saml/metadata", (string?)app["identifierUris"]![0]);
+        GraphAnswer byId = await GetAsync("/v1.0/applications/" + (string?)app["id"]);
+        Assert.Equal(HttpStatusCode.OK, byId.Status);
+        GraphAnswer byAppId = await GetAsync($"/v1.0/applications(appId='{AppId}')");
+        Assert.Equal((string?)app["id"], (string?)byAppId.Body!["id"]);
+        Assert.Equal(HttpStatusCode.NotFound, (await GetAsync("/v1.0/applications/" + Guid.NewGuid())).Status);
+    }
+
+    [Fact]
     public async Task Instantiate_UnknownTemplate_Is404()
     {
         GraphAnswer a = await PostAsync($"/v1.0/applicationTemplates/{Guid.NewGuid()}/instantiate", new { displayName = "X" });
