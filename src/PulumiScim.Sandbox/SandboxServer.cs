@@ -38,9 +38,10 @@ public sealed class SandboxServer : IDisposable
         _listener = listener;
         Port = port;
         _accessToken = "sbx." + Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
-        _context = new SandboxContext(state, _requestLog, this);
-        GraphRoutes.Register(_router, _context);
-        ControlRoutes.Register(_router, _context);
+        var ctx = new SandboxContext(state, _requestLog, this);
+        _context = ctx;
+        GraphRoutes.Register(_router, ctx);
+        ControlRoutes.Register(_router, ctx);
     }
 
     /// <summary>The port the sandbox listens on.</summary>
