@@ -241,7 +241,7 @@ public sealed class ContractApplicationTests : GraphTestClient
     public async Task Instantiate_HonoursReplicationDelay()
     {
         JsonObject seed = GraphSeeds.Default();
-        seed["options"]!["replicationDelayMs"] = 600;
+        seed["options"]!["replicationDelayMs"] = 3000;
         using var slow = new GraphTestClient(seed.ToJsonString());
         GraphAnswer a = await slow.PostAsync("/v1.0/applicationTemplates/8adf8e6e-67b2-4cf2-a259-e3dc5476c621/instantiate", new { displayName = "Late" });
         string spId = (string)a.Body!["servicePrincipal"]!["id"]!;
@@ -249,7 +249,7 @@ public sealed class ContractApplicationTests : GraphTestClient
         Assert.Equal(HttpStatusCode.NotFound, early.Status);
         GraphAnswer earlyJobs = await slow.PostAsync($"/v1.0/servicePrincipals/{spId}/synchronization/jobs", new { templateId = "scim" });
         Assert.Equal(HttpStatusCode.NotFound, earlyJobs.Status);
-        await Task.Delay(700);
+        await Task.Delay(3100);
         GraphAnswer late = await slow.GetAsync("/v1.0/servicePrincipals/" + spId);
         Assert.Equal(HttpStatusCode.OK, late.Status);
     }
