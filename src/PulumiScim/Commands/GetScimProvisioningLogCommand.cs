@@ -2,7 +2,7 @@
 
 using System.Globalization;
 using System.Management.Automation;
-using System.Text.Json.Nodes;
+using System.Text.Json;
 using PulumiScim.Graph;
 using PulumiScim.Model;
 
@@ -148,30 +148,39 @@ public sealed class GetScimProvisioningLogCommand : ScimSessionCmdletBase
     /// <summary>Writes entries page by page; the next page is fetched while this one is written.</summary>
     private void Stream(GraphClient graph, string firstPath)
     {
-        Task<JsonNode?>? pending = Begin(ct => graph.GetAsync(firstPath, ct));
+        Task<byte[]>? pending = Begin(ct => graph.GetRawAsync(firstPath, ct));
         long written = 0;
         int pages = 0;
         try
         {
             while (pending is not null)
             {
-                JsonNode? page = AwaitTask(pending);
+                byte[] raw = AwaitTask(pending);
                 pending = null;
                 pages++;
-                string? next = (string?)page?["@odata.nextLink"];
-                if (next is not null && (First == 0 || written + ((page?["value"] as JsonArray)?.Count ?? 0) < First))
+                using JsonDocument page = JsonDocument.Parse(raw);
+                JsonElement root = page.RootElement;
+                string? next = root.TryGetProperty("@odata.nextLink", out JsonElement link) && link.ValueKind == JsonValueKind.String ? link.GetString() : null;
+                JsonElement items = root.TryGetProperty("value", out JsonElement v) && v.ValueKind == JsonValueKind.Array ? v : default;
+                int count = items.ValueKind == JsonValueKind.Array ? items.GetArrayLength() : 0;
+                if (next is not null && (First == 0 || written + count < First))
                 {
-                    pending = Begin(ct => graph.GetAsync(next, ct));
+                    pending = Begin(ct => graph.GetRawAsync(next, ct));
                 }
 
-                foreach (JsonNode? item in page?["value"] as JsonArray ?? [])
+                if (count == 0)
                 {
-                    if (item is not JsonObject o)
+                    continue;
+                }
+
+                foreach (JsonElement item in items.EnumerateArray())
+                {
+                    if (item.ValueKind != JsonValueKind.Object)
                     {
                         continue;
                     }
 
-                    WriteObject(new ScimProvisioningLogEntry(o));
+                    WriteObject(new ScimProvisioningLogEntry(item));
                     written++;
                     if (First > 0 && written >= First)
                     {

@@ -14,9 +14,41 @@ using PulumiScim.Session;
 
 namespace PulumiScim.Graph;
 
-/// <summary>A Graph answer: status, JSON body (null when empty) and headers.</summary>
-internal sealed record GraphResponse(HttpStatusCode Status, JsonNode? Body, HttpResponseHeaders Headers)
+/// <summary>A Graph answer: status, the body's bytes (parsed as JSON on first use) and headers.</summary>
+internal sealed class GraphResponse(HttpStatusCode status, byte[] raw, HttpResponseHeaders headers)
 {
+    private JsonNode? _body;
+    private bool _parsed;
+
+    public HttpStatusCode Status { get; } = status;
+
+    /// <summary>The body as sent (UTF-8 JSON, or empty).</summary>
+    public byte[] Raw { get; } = raw;
+
+    public HttpResponseHeaders Headers { get; } = headers;
+
+    /// <summary>The body as JSON; null when empty or not JSON.</summary>
+    public JsonNode? Body
+    {
+        get
+        {
+            if (!_parsed)
+            {
+                _parsed = true;
+                try
+                {
+                    _body = Raw.Length == 0 ? null : JsonNode.Parse(Raw);
+                }
+                catch (JsonException)
+                {
+                    _body = null;
+                }
+            }
+
+            return _body;
+        }
+    }
+
     public bool IsSuccess => (int)Status is >= 200 and < 300;
 }
 
@@ -124,7 +156,7 @@ internal sealed class GraphClient : IDisposable
                 {
                     using (response)
                     {
-                        return new GraphResponse(response.StatusCode, await ReadJsonAsync(response, cancellationToken).ConfigureAwait(false), response.Headers);
+                        return new GraphResponse(response.StatusCode, await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false), response.Headers);
                     }
                 }
             }
@@ -151,8 +183,8 @@ internal sealed class GraphClient : IDisposable
                 {
                     using (response)
                     {
-                        JsonNode? errorBody = await ReadJsonAsync(response, cancellationToken).ConfigureAwait(false);
-                        var inner = ToException(method, shownPath, response.StatusCode, errorBody, response.Headers);
+                        var answer = new GraphResponse(response.StatusCode, await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false), response.Headers);
+                        var inner = ToException(method, shownPath, response.StatusCode, answer.Body, response.Headers);
                         throw new GraphRequestException(
                             $"{method.Method} {shownPath} still failed with {why} after {attempt} attempts and {waited.TotalSeconds:0.#} s of waiting " +
                             $"(the retry budget is {Retry.MaxTotalWait.TotalSeconds:0} s; raise it with Connect-ScimGraph -MaxRetryWait). Last answer: {inner.GraphMessage}",
@@ -194,6 +226,18 @@ internal sealed class GraphClient : IDisposable
         return r.Body;
     }
 
+    /// <summary>GETs and returns the body's bytes, for callers that stream-parse large pages.</summary>
+    public async Task<byte[]> GetRawAsync(string pathOrUrl, CancellationToken cancellationToken)
+    {
+        GraphResponse r = await SendBytesAsync(HttpMethod.Get, pathOrUrl, null, cancellationToken).ConfigureAwait(false);
+        if (!r.IsSuccess)
+        {
+            throw ToException(HttpMethod.Get, Resolve(pathOrUrl).AbsolutePath, r.Status, r.Body, r.Headers);
+        }
+
+        return r.Raw;
+    }
+
     public Task<JsonNode?> GetAsync(string pathOrUrl, CancellationToken cancellationToken) =>
         SendBytesCheckedAsync(HttpMethod.Get, pathOrUrl, null, cancellationToken);
 
@@ -230,24 +274,6 @@ internal sealed class GraphClient : IDisposable
         // syncfabric answers some errors with {"Message": "..."} (graph-examples/error.404.schema-PATCH-instead-of-PUT).
         message ??= (string?)body?["Message"] ?? (string?)body?["message"];
         return new GraphRequestException(method, path, status, code, message, requestId);
-    }
-
-    private static async Task<JsonNode?> ReadJsonAsync(HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        byte[] bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-        if (bytes.Length == 0)
-        {
-            return null;
-        }
-
-        try
-        {
-            return JsonNode.Parse(bytes);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
     }
 
     public void Dispose() => _http.Dispose();

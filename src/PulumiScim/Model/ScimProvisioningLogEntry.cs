@@ -16,24 +16,35 @@ public sealed record ScimProvisioningStep(string? Name, string? Type, string? St
 /// <summary>One provisioning log entry (Graph's provisioningObjectSummary), readable in a table, with the full record.</summary>
 public sealed class ScimProvisioningLogEntry
 {
-    private readonly JsonObject _record;
+    private readonly string _recordJson;
 
-    internal ScimProvisioningLogEntry(JsonObject record)
+    /// <summary>Reads the fields shown in tables and keeps the record as its JSON text (lighter than a node tree on 100,000 entries).</summary>
+    internal ScimProvisioningLogEntry(JsonElement record)
     {
-        _record = record;
-        Id = (string?)record["id"] ?? string.Empty;
-        Time = DateTimeOffset.TryParse((string?)record["activityDateTime"], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t : default;
-        Action = Capitalize((string?)record["provisioningAction"]);
-        Status = Capitalize((string?)record["provisioningStatusInfo"]?["status"]);
-        User = (string?)record["sourceIdentity"]?["displayName"];
-        SourceId = (string?)record["sourceIdentity"]?["id"];
-        IdentityType = (string?)record["sourceIdentity"]?["identityType"];
-        Target = (string?)record["targetIdentity"]?["displayName"] is { Length: > 0 } name ? name : (string?)record["targetIdentity"]?["id"];
-        ErrorCode = (string?)record["provisioningStatusInfo"]?["errorInformation"]?["errorCode"];
-        Reason = (string?)record["provisioningStatusInfo"]?["errorInformation"]?["reason"];
-        CycleId = (string?)record["cycleId"];
-        JobId = (string?)record["jobId"];
+        _recordJson = record.GetRawText();
+        Id = Str(record, "id") ?? string.Empty;
+        Time = DateTimeOffset.TryParse(Str(record, "activityDateTime"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t : default;
+        Action = Capitalize(Str(record, "provisioningAction"));
+        JsonElement status = Obj(record, "provisioningStatusInfo");
+        Status = Capitalize(Str(status, "status"));
+        JsonElement source = Obj(record, "sourceIdentity");
+        User = Str(source, "displayName");
+        SourceId = Str(source, "id");
+        IdentityType = Str(source, "identityType");
+        JsonElement target = Obj(record, "targetIdentity");
+        Target = Str(target, "displayName") is { Length: > 0 } name ? name : Str(target, "id");
+        JsonElement error = Obj(status, "errorInformation");
+        ErrorCode = Str(error, "errorCode");
+        Reason = Str(error, "reason");
+        CycleId = Str(record, "cycleId");
+        JobId = Str(record, "jobId");
     }
+
+    private static JsonElement Obj(JsonElement e, string name) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out JsonElement v) && v.ValueKind == JsonValueKind.Object ? v : default;
+
+    private static string? Str(JsonElement e, string name) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out JsonElement v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
     /// <summary>When it happened.</summary>
     public DateTimeOffset Time { get; }
@@ -73,12 +84,12 @@ public sealed class ScimProvisioningLogEntry
 
     /// <summary>The steps Entra took.</summary>
     public IReadOnlyList<ScimProvisioningStep> Steps =>
-        (_record["provisioningSteps"] as JsonArray ?? []).OfType<JsonObject>()
+        (JsonNode.Parse(_recordJson)?["provisioningSteps"] as JsonArray ?? []).OfType<JsonObject>()
             .Select(s => new ScimProvisioningStep((string?)s["name"], (string?)s["provisioningStepType"], (string?)s["status"], (string?)s["description"]))
             .ToList();
 
     /// <summary>The full record, as Graph returned it.</summary>
-    public string RecordJson => _record.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+    public string RecordJson => _recordJson;
 
     /// <inheritdoc/>
     public override string ToString() => $"{Time:u} {Action} {Status} {User}";
