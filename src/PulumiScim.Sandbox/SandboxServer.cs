@@ -213,6 +213,12 @@ public sealed class SandboxServer : IDisposable
             response = GraphError.Create(500, "InternalServerError", "The sandbox failed: " + ex.GetType().Name);
         }
 
+        // Logged before the answer is sent, so a client that reads the log right after its call sees the call.
+        if (request is not null && !request.Path.StartsWith("/_sandbox", StringComparison.Ordinal))
+        {
+            _requestLog.Add(request, response.Abort ? 0 : response.Status, started, System.Diagnostics.Stopwatch.GetElapsedTime(t0));
+        }
+
         try
         {
             if (response.Abort)
@@ -252,13 +258,6 @@ public sealed class SandboxServer : IDisposable
         catch (Exception)
         {
             // the client went away
-        }
-        finally
-        {
-            if (request is not null && !request.Path.StartsWith("/_sandbox", StringComparison.Ordinal))
-            {
-                _requestLog.Add(request, response.Abort ? 0 : response.Status, started, System.Diagnostics.Stopwatch.GetElapsedTime(t0));
-            }
         }
     }
 

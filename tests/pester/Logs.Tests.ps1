@@ -1,0 +1,124 @@
+# Copyright (c) PulumiScim contributors. Licensed under the MIT License.
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'common.ps1')
+    function New-LogSeed([int] $Count) {
+        $seed = Get-Content $script:SeedPath -Raw | ConvertFrom-Json -Depth 50 -AsHashtable
+        $seed.applications[0].synchronization = @{ jobs = @(@{ templateId = 'scim'; schema = 'template' }) }
+        $seed.provisioningLogs = @{ generate = @{ count = $Count; failureRatio = 0.1; from = '2026-11-01T00:00:00Z'; seed = 7 } }
+        $path = Join-Path $TestDrive "seed-$Count.json"
+        $seed | ConvertTo-Json -Depth 50 | Set-Content $path
+        $path
+    }
+    $script:sb = Start-ScimSandbox -SeedPath (New-LogSeed 2500)
+    $script:sb | Connect-ScimGraph
+    $script:app = Get-ScimApplication 'Pulumi Cloud'
+}
+
+AfterAll {
+    Disconnect-ScimGraph
+    $script:sb | Stop-ScimSandbox
+}
+
+Describe 'Get-ScimProvisioningLog' {
+    It 'reads every entry of the app''s job, newest first' {
+        $all = $script:app | Get-ScimProvisioningLog
+        $all.Count | Should -Be 2500
+        $all[0].Time | Should -BeGreaterOrEqual $all[-1].Time
+        $all | Where-Object JobId -ne $script:app.JobId | Should -BeNullOrEmpty
+    }
+
+    It 'sends the filters to Graph: <Name>' -ForEach @(
+        @{ Name = 'status'; Params = @{ Status = 'Failure' }; Clause = "provisioningStatusInfo/status eq 'failure'"; Check = { $_.Status -eq 'Failure' } }
+        @{ Name = 'action'; Params = @{ Action = 'Create' }; Clause = "provisioningAction eq 'create'"; Check = { $_.Action -eq 'Create' } }
+        @{ Name = 'since'; Params = @{ Since = [datetime]'2026-11-20T00:00:00Z' }; Clause = 'activityDateTime ge 2026-11-20T00:00:00Z'; Check = { $_.Time -ge [datetimeoffset]'2026-11-20T00:00:00Z' } }
+    ) {
+        Clear-SandboxRequests $script:sb
+        $entries = $script:app | Get-ScimProvisioningLog @Params
+        $entries | Should -Not -BeNullOrEmpty
+        $entries | Where-Object { -not (& $Check) } | Should -BeNullOrEmpty
+        $q = [uri]::UnescapeDataString((Get-GraphRequests $script:sb | Where-Object path -eq '/v1.0/auditLogs/provisioning')[0].query)
+        $q | Should -Match ([regex]::Escape($Clause))
+        $q | Should -Match ([regex]::Escape("jobId eq '$($script:app.JobId)'"))
+    }
+
+    It 'filters by user, resolving a user principal name to its id' {
+        $grace = '99c90126-e9a4-5b66-a055-54eb16771e93'
+        $entries = $script:app | Get-ScimProvisioningLog -User 'grace@contoso.example'
+        $entries | Should -Not -BeNullOrEmpty
+        $entries.SourceId | Sort-Object -Unique | Should -Be $grace
+    }
+
+    It 'stops reading when -First is satisfied' {
+        Clear-SandboxRequests $script:sb
+        $e = $script:app | Get-ScimProvisioningLog -First 3
+        $e.Count | Should -Be 3
+        @(Get-GraphRequests $script:sb | Where-Object path -eq '/v1.0/auditLogs/provisioning').Count | Should -Be 1
+    }
+
+    It 'streams: the first entry reaches the pipeline before the last page is fetched' {
+        Clear-SandboxRequests $script:sb
+        $script:app | Get-ScimProvisioningLog | Select-Object -First 1 | Out-Null
+        @(Get-GraphRequests $script:sb | Where-Object path -eq '/v1.0/auditLogs/provisioning').Count | Should -BeLessThan 3
+    }
+
+    It 'reads every job''s entries without an app' {
+        (Get-ScimProvisioningLog -First 10).Count | Should -Be 10
+    }
+
+    It 'carries the full record and the steps' {
+        $e = $script:app | Get-ScimProvisioningLog -Status Failure -First 1
+        ($e.RecordJson | ConvertFrom-Json).provisioningStatusInfo.status | Should -Be 'failure'
+        $e.ErrorCode | Should -Not -BeNullOrEmpty
+        $e.Steps | Should -Not -BeNullOrEmpty
+    }
+
+    It 'formats as a table with time, action, status, user, target, error and reason' {
+        $text = $script:app | Get-ScimProvisioningLog -Status Failure -First 2 | Out-String -Width 250
+        $text | Should -Match 'Time\s+Action\s+Status\s+User\s+Target\s+ErrorCode\s+Reason'
+    }
+
+    It 'says when the app has no job' {
+        $other = Start-ScimSandbox -SeedPath $script:SeedPath
+        try {
+            $s = $other | Connect-ScimGraph -PassThru
+            $err = $null
+            Get-ScimApplication 'Pulumi Cloud' -Session $s | Get-ScimProvisioningLog -ErrorVariable err -ErrorAction SilentlyContinue
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'NoProvisioningJob,*'
+        }
+        finally {
+            $other | Stop-ScimSandbox
+            $script:sb | Connect-ScimGraph
+        }
+    }
+
+    It 'keeps memory flat: 100,000 entries peak less than 100 MB above 10,000' {
+        $small = Start-ScimSandbox -SeedPath (New-LogSeed 10000)
+        $large = Start-ScimSandbox -SeedPath (New-LogSeed 100000)
+        try {
+            $peak = foreach ($s in $small, $large) {
+                $env:PULUMISCIM_TEST_TOKEN = [System.Net.NetworkCredential]::new('', $s.AccessToken).Password
+                try {
+                    $out = Invoke-Pwsh @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$script:ModulePath'
+Connect-ScimGraph -AccessToken (ConvertTo-SecureString `$env:PULUMISCIM_TEST_TOKEN -AsPlainText -Force) -GraphEndpoint '$($s.GraphUri)'
+(Get-ScimProvisioningLog -DisplayName 'Pulumi Cloud' | Measure-Object).Count
+(Get-Content /proc/self/status | Where-Object { `$_ -like 'VmHWM:*' }) -replace '\D', ''
+"@
+                }
+                finally {
+                    Remove-Item Env:\PULUMISCIM_TEST_TOKEN
+                }
+                [pscustomobject]@{ Count = [int]$out[-2]; PeakKb = [long]$out[-1] }
+            }
+            $peak[0].Count | Should -Be 10000
+            $peak[1].Count | Should -Be 100000
+            Write-Host "peak RSS: 10,000 entries $([math]::Round($peak[0].PeakKb / 1024)) MB; 100,000 entries $([math]::Round($peak[1].PeakKb / 1024)) MB"
+            ($peak[1].PeakKb - $peak[0].PeakKb) / 1024 | Should -BeLessThan 100
+        }
+        finally {
+            $small, $large | Stop-ScimSandbox
+        }
+    }
+}
