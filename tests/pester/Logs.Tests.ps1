@@ -31,7 +31,6 @@ Describe 'Get-ScimProvisioningLog' {
     It 'sends the filters to Graph: <Name>' -ForEach @(
         @{ Name = 'status'; Params = @{ Status = 'Failure' }; Clause = "provisioningStatusInfo/status eq 'failure'"; Check = { $_.Status -eq 'Failure' } }
         @{ Name = 'action'; Params = @{ Action = 'Create' }; Clause = "provisioningAction eq 'create'"; Check = { $_.Action -eq 'Create' } }
-        @{ Name = 'since'; Params = @{ Since = [datetime]'2026-11-20T00:00:00Z' }; Clause = 'activityDateTime ge 2026-11-20T00:00:00Z'; Check = { $_.Time -ge [datetimeoffset]'2026-11-20T00:00:00Z' } }
     ) {
         Clear-SandboxRequests $script:sb
         $entries = $script:app | Get-ScimProvisioningLog @Params
@@ -40,6 +39,19 @@ Describe 'Get-ScimProvisioningLog' {
         $q = [uri]::UnescapeDataString((Get-GraphRequests $script:sb | Where-Object path -eq '/v1.0/auditLogs/provisioning')[0].query)
         $q | Should -Match ([regex]::Escape($Clause))
         $q | Should -Match ([regex]::Escape("jobId eq '$($script:app.JobId)'"))
+    }
+
+    It 'sends -Since and -Until to Graph as an activityDateTime window' {
+        $all = $script:app | Get-ScimProvisioningLog
+        $from = $all[1800].Time.UtcDateTime
+        $to = $all[700].Time.UtcDateTime
+        Clear-SandboxRequests $script:sb
+        $window = $script:app | Get-ScimProvisioningLog -Since $from -Until $to
+        $window.Count | Should -Be ($all | Where-Object { $_.Time -ge $from -and $_.Time -le $to }).Count
+        $window.Count | Should -BeGreaterThan 0
+        $q = [uri]::UnescapeDataString((Get-GraphRequests $script:sb | Where-Object path -eq '/v1.0/auditLogs/provisioning')[0].query)
+        $q | Should -Match ('activityDateTime ge ' + $from.ToString('yyyy-MM-ddTHH:mm:ssZ'))
+        $q | Should -Match ('activityDateTime le ' + $to.ToString('yyyy-MM-ddTHH:mm:ssZ'))
     }
 
     It 'filters by user, resolving a user principal name to its id' {

@@ -11,8 +11,10 @@ if ($IsWindows) { $script:PwshExe += '.exe' }
 Import-Module $script:ModulePath -Force
 
 function Get-SandboxRequests {
+    # One object per request (Invoke-RestMethod writes a JSON array as a single object; assigning it first enumerates it).
     param([Parameter(Mandatory)] $Sandbox)
-    Invoke-RestMethod -Uri ([Uri]::new($Sandbox.GraphUri, '/_sandbox/requests'))
+    $requests = Invoke-RestMethod -Uri ([Uri]::new($Sandbox.GraphUri, '/_sandbox/requests'))
+    $requests
 }
 
 function Clear-SandboxRequests {
