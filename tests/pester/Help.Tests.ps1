@@ -22,6 +22,7 @@ BeforeDiscovery {
 
 BeforeAll {
     . (Join-Path $PSScriptRoot 'common.ps1')
+    Import-Module (Join-Path $PSScriptRoot '../../tools/HelpBuilder.psm1') -Force
     $script:CommonParameters = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
     $script:ModuleFullPath = (Resolve-Path $script:ModulePath).Path
 }
@@ -48,6 +49,14 @@ Describe 'Help of <Name>' -ForEach $HelpCases {
             if (-not $entry -or -not ($entry.description.Text -join '').Trim()) { $p }
         }
         $missing | Should -BeNullOrEmpty -Because 'every parameter needs a description in docs/en-US'
+    }
+
+    It 'documents -WhatIf and -Confirm in its markdown when it supports them' {
+        # The MAML leaves them out (PowerShell describes them itself), so check the markdown the admin reads on GitHub.
+        $wanted = @('WhatIf', 'Confirm') | Where-Object { $command.Parameters.ContainsKey($_) }
+        if (-not $wanted) { return }
+        $md = ConvertFrom-HelpMarkdown -Markdown (Get-Content (Join-Path $PSScriptRoot "../../docs/en-US/$Name.md") -Raw)
+        foreach ($p in $wanted) { $md.Parameters[$p] | Should -Not -BeNullOrEmpty -Because "$Name supports -$p" }
     }
 
     It 'has at least two examples, each with code' {
