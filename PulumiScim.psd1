@@ -20,7 +20,11 @@
         'Get-ScimApplication'
         'Get-ScimAssignment'
         'Get-ScimGraphSession'
+        'Get-ScimMapping'
+        'Get-ScimProvisioningLog'
+        'Get-ScimProvisioningStatus'
         'Import-ScimSchema'
+        'Invoke-ScimProvisioningOnDemand'
         'New-ScimApplication'
         'Remove-ScimAssignment'
         'Set-ScimTenant'
@@ -29,6 +33,8 @@
         'Start-ScimSandbox'
         'Stop-ScimProvisioning'
         'Stop-ScimSandbox'
+        'Test-ScimConfiguration'
+        'Wait-ScimProvisioning'
     )
     VariablesToExport    = @()
     AliasesToExport      = @()

@@ -42,6 +42,7 @@ public sealed class SandboxServer : IDisposable
         GraphRoutes.Register(_router, _context);
         Scim.ScimRoutes.Register(_router, _context);
         ControlRoutes.Register(_router, _context);
+        _context.ParseExpressionHandler = Engine.Expressions.ParseExpressionService.Handle;
     }
 
     /// <summary>The port the sandbox listens on.</summary>
@@ -216,6 +217,13 @@ public sealed class SandboxServer : IDisposable
         {
             if (response.Abort)
             {
+                // HttpListener's Abort alone still sends an empty 200 on Linux. Promise a body, send a fragment of
+                // it, then drop the connection: the client sees the connection fail mid-response.
+                ctx.Response.StatusCode = 200;
+                ctx.Response.ContentType = "application/json; charset=utf-8";
+                ctx.Response.ContentLength64 = 1 << 20;
+                await ctx.Response.OutputStream.WriteAsync("{\"value\":["u8.ToArray()).ConfigureAwait(false);
+                await ctx.Response.OutputStream.FlushAsync().ConfigureAwait(false);
                 ctx.Response.Abort();
             }
             else

@@ -209,6 +209,20 @@ public sealed class ContractApplicationTests : GraphTestClient
     }
 
     [Fact]
+    public async Task Applications_ServeTheSamlEntityId()
+    {
+        GraphAnswer list = await GetAsync($"/v1.0/applications?$filter=appId eq '{AppId}'&$select=id,appId,identifierUris");
+        Assert.Equal(HttpStatusCode.OK, list.Status);
+        JsonNode app = list.Body!["value"]!.AsArray().Single()!;
+        Assert.Equal("https://api.pulumi.com/login/acme/sso/saml/metadata", (string?)app["identifierUris"]![0]);
+        GraphAnswer byId = await GetAsync("/v1.0/applications/" + (string?)app["id"]);
+        Assert.Equal(HttpStatusCode.OK, byId.Status);
+        GraphAnswer byAppId = await GetAsync($"/v1.0/applications(appId='{AppId}')");
+        Assert.Equal((string?)app["id"], (string?)byAppId.Body!["id"]);
+        Assert.Equal(HttpStatusCode.NotFound, (await GetAsync("/v1.0/applications/" + Guid.NewGuid())).Status);
+    }
+
+    [Fact]
     public async Task Instantiate_UnknownTemplate_Is404()
     {
         GraphAnswer a = await PostAsync($"/v1.0/applicationTemplates/{Guid.NewGuid()}/instantiate", new { displayName = "X" });
@@ -227,7 +241,7 @@ public sealed class ContractApplicationTests : GraphTestClient
     public async Task Instantiate_HonoursReplicationDelay()
     {
         JsonObject seed = GraphSeeds.Default();
-        seed["options"]!["replicationDelayMs"] = 600;
+        seed["options"]!["replicationDelayMs"] = 3000;
         using var slow = new GraphTestClient(seed.ToJsonString());
         GraphAnswer a = await slow.PostAsync("/v1.0/applicationTemplates/8adf8e6e-67b2-4cf2-a259-e3dc5476c621/instantiate", new { displayName = "Late" });
         string spId = (string)a.Body!["servicePrincipal"]!["id"]!;
@@ -235,7 +249,7 @@ public sealed class ContractApplicationTests : GraphTestClient
         Assert.Equal(HttpStatusCode.NotFound, early.Status);
         GraphAnswer earlyJobs = await slow.PostAsync($"/v1.0/servicePrincipals/{spId}/synchronization/jobs", new { templateId = "scim" });
         Assert.Equal(HttpStatusCode.NotFound, earlyJobs.Status);
-        await Task.Delay(700);
+        await Task.Delay(3100);
         GraphAnswer late = await slow.GetAsync("/v1.0/servicePrincipals/" + spId);
         Assert.Equal(HttpStatusCode.OK, late.Status);
     }

@@ -461,17 +461,17 @@ public sealed class ContractSynchronizationTests : GraphTestClient
     }
 
     [Fact]
-    public async Task ParseExpression_Is501UntilAHandlerIsSet_ThenUsesIt()
+    public async Task ParseExpression_ParsesWithTheSandboxEvaluator()
     {
+        // Graph docs, synchronization-synchronizationschema-parseexpression.md: 200 parseExpressionResponse.
         string job = await CreateJobAsync();
-        GraphAnswer none = await PostAsync(SyncPath($"/jobs/{job}/schema/parseExpression"), new { expression = "[mailNickname]" });
-        Assert.Equal(HttpStatusCode.NotImplemented, none.Status);
-        Assert.NotNull(none.ErrorCode);
-
-        Sandbox.Context.ParseExpressionHandler = body => new JsonObject { ["parsingSucceeded"] = true, ["echo"] = body["expression"]?.DeepClone() };
         GraphAnswer ok = await PostAsync(SyncPath($"/jobs/{job}/schema/parseExpression"), new { expression = "[mailNickname]" });
         Assert.Equal(HttpStatusCode.OK, ok.Status);
-        Assert.Equal("[mailNickname]", (string?)ok.Body!["echo"]);
+        Assert.True((bool)ok.Body!["parsingSucceeded"]!);
+        Assert.Equal("Attribute", (string?)ok.Body["parsedExpression"]!["type"]);
+        GraphAnswer bad = await PostAsync(SyncPath($"/jobs/{job}/schema/parseExpression"), new { expression = "Join(\"x\"" });
+        Assert.Equal(HttpStatusCode.OK, bad.Status);
+        Assert.False((bool)bad.Body!["parsingSucceeded"]!);
         Assert.Equal(HttpStatusCode.NotFound, (await PostAsync(SyncPath("/jobs/nope/schema/parseExpression"), new { expression = "[x]" })).Status);
     }
 

@@ -199,6 +199,29 @@ public sealed class GraphValidateCredentialsTests : GraphTestClient
         Assert.All(answers, a => Assert.Equal(HttpStatusCode.NoContent, a.Status));
     }
 
+    [Fact]
+    public async Task AgainstThisSandboxsOwnPulumiEndpoint_TheCallbackDoesNotDeadlock()
+    {
+        // Until the Pulumi SCIM routes are registered, stand in for them on this very server; once they are, the real
+        // ones (registered first) answer and the expectations below still hold.
+        SandboxOrganization acme = Sandbox.Organizations.Single(o => o.Name == "acme");
+        Sandbox.Router.Map("GET", "/pulumi/scim/v2/{org}/Users", req =>
+            req.Headers["Authorization"] == "Bearer " + acme.Token && req.Route("org") == "acme"
+                ? PulumiScim.Sandbox.Http.SandboxResponse.ScimJson(200, System.Text.Json.Nodes.JsonNode.Parse("""{"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],"totalResults":0,"Resources":[]}""")!)
+                : PulumiScim.Sandbox.Http.SandboxResponse.ScimJson(401, System.Text.Json.Nodes.JsonNode.Parse("""{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"401"}""")!));
+
+        var good = Enumerable.Range(0, 6).Select(_ => PostAsync(SyncPath("/jobs/validateCredentials"), Body(acme.ScimBaseUri.ToString(), acme.Token)));
+        GraphAnswer[] answers = await Task.WhenAll(good).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.NoContent, a.Status));
+
+        GraphAnswer bad = await PostAsync(SyncPath("/jobs/validateCredentials"), Body(acme.ScimBaseUri.ToString(), "not-the-token"));
+        Assert.Equal(HttpStatusCode.BadRequest, bad.Status);
+        Assert.Equal(CredentialValidator.FailureCode, bad.ErrorCode);
+        GraphAnswer log = await GetAsync("/_sandbox/requests");
+        Assert.Contains("/pulumi/scim/v2/acme/Users", log.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain(acme.Token, log.Text, StringComparison.Ordinal);
+    }
+
     protected override void Dispose(bool disposing)
     {
         _scim.Dispose();

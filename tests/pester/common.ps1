@@ -44,3 +44,43 @@ function Invoke-Pwsh {
         Remove-Item $file -ErrorAction SilentlyContinue
     }
 }
+
+function Test-IsWrite {
+    # A write changes state: PUT, PATCH, DELETE, and POST except the read-only actions validateCredentials and parseExpression.
+    param([Parameter(Mandatory, ValueFromPipeline)] $Request)
+    process {
+        $Request.path -like '/v1.0/*' -and (
+            $Request.method -in 'PUT', 'PATCH', 'DELETE' -or
+            ($Request.method -eq 'POST' -and $Request.path -notmatch '/(validateCredentials|parseExpression)$'))
+    }
+}
+
+function Get-GraphWrites {
+    param([Parameter(Mandatory)] $Sandbox)
+    @(Get-SandboxRequests $Sandbox | Where-Object { $_ | Test-IsWrite })
+}
+
+function Get-GraphRequests {
+    param([Parameter(Mandatory)] $Sandbox)
+    @(Get-SandboxRequests $Sandbox | Where-Object { $_.path -like '/v1.0/*' })
+}
+
+function Get-SandboxSchema {
+    # The job's schema as the sandbox holds it (the request is not logged: control endpoints are not).
+    param([Parameter(Mandatory)] $Sandbox, [string] $ServicePrincipalId = '59e94b18-3fb9-5227-b0d0-07d59b9acc4e')
+    $raw = Invoke-WebRequest -Uri ([Uri]::new($Sandbox.GraphUri, '/_sandbox/state'))
+    $state = $raw.Content | ConvertFrom-Json -Depth 100
+    ($state.applications | Where-Object servicePrincipalId -eq $ServicePrincipalId).synchronization.jobs[0].schema
+}
+
+function Invoke-GuidePipeline {
+    # The guide's whole pipeline, as issue 4 writes it.
+    param([Parameter(Mandatory)] $Sandbox, [string] $BackupPath, [switch] $WhatIf)
+    $token = ($Sandbox.Organizations | Where-Object Name -eq 'acme').Token
+    Get-ScimApplication -DisplayName 'Pulumi Cloud' |
+        Set-ScimTenant -OrganizationName acme -Token $token -WhatIf:$WhatIf |
+        Set-ScimUserMapping -BackupPath $BackupPath -WhatIf:$WhatIf |
+        Enable-ScimGroupProvisioning -BackupPath $BackupPath -WhatIf:$WhatIf |
+        Add-ScimAssignment -Group 'Platform Team', 'SRE' -User 'grace@contoso.example' -WhatIf:$WhatIf |
+        Start-ScimProvisioning -WhatIf:$WhatIf
+}

@@ -12,6 +12,9 @@ internal static class ApplicationRoutes
     public static void Register(Action<string, string, Func<SandboxRequest, SandboxResponse>> map, SandboxContext ctx)
     {
         map("POST", "/applicationTemplates/{templateId}/instantiate", req => Instantiate(ctx, req));
+        map("GET", "/applications", req => ListApplications(ctx, req));
+        map("GET", "/applications/{id}", req => GetApplication(ctx, req, a => string.Equals((string?)a.Application["id"], req.Route("id"), StringComparison.OrdinalIgnoreCase), req.Route("id")));
+        map("GET", "/applications(appId='{appId}')", req => GetApplication(ctx, req, a => string.Equals(a.AppId, req.Route("appId"), StringComparison.OrdinalIgnoreCase), req.Route("appId")));
         map("GET", "/servicePrincipals/{id}/appRoleAssignedTo", req => GraphRoutes.WithApp(ctx, req, app =>
             OData.Page(
                 req,
@@ -32,6 +35,53 @@ internal static class ApplicationRoutes
             app.Assignments.Remove(assignment);
             return SandboxResponse.NoContent();
         }));
+    }
+
+    private static readonly string[] s_appEq = ["id", "appId", "displayName", "applicationTemplateId", "signInAudience"];
+
+    private static readonly string[] s_appStartsWith = ["displayName"];
+
+    /// <summary><c>GET /applications</c>: the application objects (identifierUris holds the SAML Entity ID).</summary>
+    private static SandboxResponse ListApplications(SandboxContext ctx, SandboxRequest req)
+    {
+        var clauses = OData.ParseFilter(req.Query["$filter"], out string? parseError);
+        if (clauses is null)
+        {
+            return GraphError.BadRequest(parseError!, "Request_UnsupportedQuery");
+        }
+
+        foreach (FilterClause c in clauses)
+        {
+            string[] allowed = c.Op switch { "eq" => s_appEq, "startswith" => s_appStartsWith, _ => [] };
+            if (!allowed.Contains(c.Property, StringComparer.OrdinalIgnoreCase))
+            {
+                return GraphError.BadRequest($"Unsupported or invalid query filter clause specified for property '{c.Property}' of resource 'Application'.", "Request_UnsupportedQuery");
+            }
+        }
+
+        lock (ctx.State.Sync)
+        {
+            var items = ctx.State.Applications
+                .Where(a => ctx.State.IsVisible((string)a.Application["id"]!))
+                .Select(a => a.Application)
+                .Where(a => OData.Matches(a, clauses))
+                .ToList();
+            return OData.Page(req, ctx.Server.GraphUri, "applications", items, ctx.State.Options.PageSize);
+        }
+    }
+
+    private static SandboxResponse GetApplication(SandboxContext ctx, SandboxRequest req, Func<AppState, bool> match, string key)
+    {
+        lock (ctx.State.Sync)
+        {
+            AppState? app = ctx.State.Applications.FirstOrDefault(match);
+            if (app is null || !ctx.State.IsVisible((string)app.Application["id"]!))
+            {
+                return GraphError.NotFound(key);
+            }
+
+            return SandboxResponse.Json(200, GraphRoutes.WithContext(ctx, OData.Select(app.Application, req.Query["$select"]), "applications/$entity"));
+        }
     }
 
     /// <summary>

@@ -1,6 +1,8 @@
 // Copyright (c) PulumiScim contributors. Licensed under the MIT License.
 
-using System.Text.Json.Nodes;
+using System.Buffers;
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using PulumiScim.Sandbox.Http;
 using PulumiScim.Sandbox.State;
 
@@ -55,10 +57,12 @@ internal static class AuditLogRoutes
             return GraphError.BadRequest("$select is not supported on provisioning logs.", "BadRequest");
         }
 
-        List<JsonObject> page;
-        string? next;
+        // Written with Utf8JsonWriter, under the lock (stored entries are written in place): O(page), no object graph.
+        var buffer = new ArrayBufferWriter<byte>(64 * 1024);
         lock (ctx.State.Sync)
         {
+            List<LogItem> page;
+            string? next;
             try
             {
                 (page, next) = ctx.State.ProvisioningLogs.Query(query, req.Query["$skiptoken"], top.Value, (entry, property) => OData.Read(entry, property));
@@ -67,16 +71,26 @@ internal static class AuditLogRoutes
             {
                 return GraphError.BadRequest("Invalid $skiptoken.", "BadRequest");
             }
+
+            using var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+            w.WriteStartObject();
+            w.WriteString("@odata.context", GraphRoutes.Context(ctx, "auditLogs/provisioning"));
+            if (next is not null)
+            {
+                w.WriteString("@odata.nextLink", OData.NextLink(req, ctx.Server.GraphUri, next, top.Value));
+            }
+
+            w.WriteStartArray("value");
+            foreach (LogItem item in page)
+            {
+                ctx.State.ProvisioningLogs.Write(w, item);
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
         }
 
-        var body = new JsonObject { ["@odata.context"] = GraphRoutes.Context(ctx, "auditLogs/provisioning") };
-        if (next is not null)
-        {
-            body["@odata.nextLink"] = OData.NextLink(req, ctx.Server.GraphUri, next, top.Value);
-        }
-
-        body["value"] = new JsonArray(page.Select(e => (JsonNode)e).ToArray());
-        return SandboxResponse.Json(200, body);
+        return new SandboxResponse(200, buffer.WrittenSpan.ToArray());
     }
 
     /// <summary>Parses <c>$filter</c> and <c>$orderby</c>; anything unsupported is a 400, as Graph answers it.</summary>

@@ -156,7 +156,7 @@ internal static class DirectoryRoutes
 
         foreach (FilterClause c in clauses)
         {
-            string[] allowed = c.Op switch { "eq" => eq, "startswith" => startsWith, _ => [] };
+            string[] allowed = c.Op switch { "eq" or "in" => eq, "startswith" => startsWith, _ => [] };
             if (!allowed.Contains(c.Property, StringComparer.OrdinalIgnoreCase))
             {
                 error = GraphError.BadRequest($"Unsupported or invalid query filter clause specified for property '{c.Property}' of resource '{resource}'.", "Request_UnsupportedQuery");

@@ -8,7 +8,11 @@ using PulumiScim.Sandbox.Http;
 namespace PulumiScim.Sandbox.Graph;
 
 /// <summary>One <c>$filter</c> clause: <c>prop eq 'v'</c>, <c>startswith(prop,'v')</c>, <c>prop ge 2026-01-01T00:00:00Z</c>.</summary>
-internal sealed record FilterClause(string Property, string Op, string Value);
+internal sealed record FilterClause(string Property, string Op, string Value)
+{
+    /// <summary>The literals of an <c>in</c> clause: <c>displayName in ('a','b')</c>.</summary>
+    public IReadOnlyList<string> Values { get; init; } = [Value];
+}
 
 /// <summary>The OData query options Graph supports on the sandbox's lists.</summary>
 internal static partial class OData
@@ -18,6 +22,14 @@ internal static partial class OData
 
     [GeneratedRegex(@"^\s*(?<p>[A-Za-z0-9_/]+)\s+(?<op>eq|ne|ge|le|gt|lt)\s+(?:'(?<v>(?:[^']|'')*)'|(?<v>[^\s']+))\s*$", RegexOptions.IgnoreCase)]
     private static partial Regex CompareRegex();
+
+    // The 'in' operator (Graph docs, concepts/filter-query-parameter.md lists 'in' among the operators directory
+    // objects support on properties that support eq).
+    [GeneratedRegex(@"^\s*(?<p>[A-Za-z0-9_/]+)\s+in\s*\(\s*(?<list>'(?:[^']|'')*'(?:\s*,\s*'(?:[^']|'')*')*)\s*\)\s*$", RegexOptions.IgnoreCase)]
+    private static partial Regex InRegex();
+
+    [GeneratedRegex(@"'((?:[^']|'')*)'")]
+    private static partial Regex LiteralRegex();
 
     [GeneratedRegex(@"\G\s+and\s+", RegexOptions.IgnoreCase)]
     private static partial Regex AndRegex();
@@ -38,6 +50,14 @@ internal static partial class OData
             if (m.Success)
             {
                 clauses.Add(new FilterClause(m.Groups["p"].Value, "startswith", m.Groups["v"].Value.Replace("''", "'", StringComparison.Ordinal)));
+                continue;
+            }
+
+            m = InRegex().Match(part);
+            if (m.Success)
+            {
+                var values = LiteralRegex().Matches(m.Groups["list"].Value).Select(l => l.Groups[1].Value.Replace("''", "'", StringComparison.Ordinal)).ToList();
+                clauses.Add(new FilterClause(m.Groups["p"].Value, "in", values[0]) { Values = values });
                 continue;
             }
 
@@ -131,6 +151,7 @@ internal static partial class OData
             bool ok = c.Op switch
             {
                 "eq" => string.Equals(value, c.Value, cmp),
+                "in" => c.Values.Any(v => string.Equals(value, v, cmp)),
                 "ne" => !string.Equals(value, c.Value, cmp),
                 "startswith" => value is not null && value.StartsWith(c.Value, cmp),
                 "ge" or "le" or "gt" or "lt" => CompareOrdered(value, c.Value, c.Op),

@@ -288,7 +288,16 @@ internal static class SynchronizationRoutes
             return GraphError.Create(501, "NotImplemented", "parseExpression is not available in this sandbox yet.");
         }
 
-        JsonObject result = handler(body);
+        JsonObject result;
+        try
+        {
+            result = handler(body);
+        }
+        catch (ArgumentException ex)
+        {
+            return GraphError.BadRequest(ex.Message, "BadRequest");
+        }
+
         return SandboxResponse.Json(200, GraphRoutes.WithContext(ctx, result, "microsoft.graph.parseExpressionResponse"));
     }
 

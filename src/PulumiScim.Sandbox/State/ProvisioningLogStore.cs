@@ -2,6 +2,7 @@
 
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace PulumiScim.Sandbox.State;
@@ -105,91 +106,120 @@ internal sealed class LogGenerator
         _ => null,
     };
 
-    /// <summary>Builds entry <paramref name="i"/> as a provisioningObjectSummary (graph-examples/provisioningObjectSummary.list-failure.v1-docs.json).</summary>
-    public JsonObject Build(long i)
+    /// <summary>
+    /// Writes entry <paramref name="i"/> as a provisioningObjectSummary
+    /// (graph-examples/provisioningObjectSummary.list-failure.v1-docs.json), straight to the response: a page of a
+    /// large log costs no object graph.
+    /// </summary>
+    public void Write(Utf8JsonWriter w, long i)
     {
         LogIdentity who = IdentityOf(i);
         string action = ActionOf(i);
         bool failed = IsFailure(i);
-        string targetId = failed && action == "create" ? string.Empty : GuidOf(i, 10);
+        bool noTarget = failed && action == "create";
         string verb = action switch { "create" => "created", "update" => "updated", "disable" => "disabled", _ => "deleted" };
         string exportStep = action switch { "create" => "EntryExportAdd", "delete" => "EntryExportDelete", _ => "EntryExportUpdate" };
-        JsonObject? error = failed ? Failure(i, who) : null;
-        return new JsonObject
-        {
-            ["id"] = IdOf(i),
-            ["activityDateTime"] = TimeOf(i).UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
-            ["tenantId"] = TenantId,
-            ["jobId"] = JobId,
-            ["cycleId"] = CycleIdOf(i),
-            ["changeId"] = ChangeIdOf(i),
-            ["provisioningAction"] = action,
-            ["durationInMilliseconds"] = (int)(50 + (Hash(i, 11) % 3000)),
-            ["sourceSystem"] = new JsonObject
-            {
-                ["id"] = GuidOf(0, 12),
-                ["displayName"] = "Azure Active Directory",
-                ["details"] = new JsonObject(),
-            },
-            ["targetSystem"] = new JsonObject
-            {
-                ["id"] = GuidOf(0, 13),
-                ["displayName"] = "customappsso",
-#pragma warning disable CA1507 // the details keys are the wire names, not references to these properties
-                ["details"] = new JsonObject
-                {
-                    ["ApplicationId"] = AppId,
-                    ["ServicePrincipalId"] = ServicePrincipalId,
-                    ["ServicePrincipalDisplayName"] = ServicePrincipalDisplayName,
-                },
+        w.WriteStartObject();
+        w.WriteString("id", IdOf(i));
+        w.WriteString("activityDateTime", TimeOf(i).UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
+        w.WriteString("tenantId", TenantId);
+        w.WriteString("jobId", JobId);
+        w.WriteString("cycleId", CycleIdOf(i));
+        w.WriteString("changeId", ChangeIdOf(i));
+        w.WriteString("provisioningAction", action);
+        w.WriteNumber("durationInMilliseconds", (int)(50 + (Hash(i, 11) % 3000)));
+
+        w.WriteStartObject("sourceSystem");
+        w.WriteString("id", GuidOf(0, 12));
+        w.WriteString("displayName", "Azure Active Directory");
+        w.WriteStartObject("details");
+        w.WriteEndObject();
+        w.WriteEndObject();
+
+        w.WriteStartObject("targetSystem");
+        w.WriteString("id", GuidOf(0, 13));
+        w.WriteString("displayName", "customappsso");
+        w.WriteStartObject("details");
+#pragma warning disable CA1507 // wire names, not references to these properties
+        w.WriteString("ApplicationId", AppId);
+        w.WriteString("ServicePrincipalId", ServicePrincipalId);
+        w.WriteString("ServicePrincipalDisplayName", ServicePrincipalDisplayName);
 #pragma warning restore CA1507
-            },
-            ["initiatedBy"] = new JsonObject
-            {
-                ["id"] = string.Empty,
-                ["displayName"] = "Azure AD Provisioning Service",
-                ["initiatorType"] = "system",
-            },
-            ["servicePrincipal"] = new JsonObject
-            {
-                ["id"] = ServicePrincipalId,
-                ["displayName"] = ServicePrincipalDisplayName,
-            },
-            ["sourceIdentity"] = new JsonObject
-            {
-                ["id"] = who.Id,
-                ["displayName"] = who.DisplayName,
-                ["identityType"] = "User",
-                ["details"] = new JsonObject(),
-            },
-            ["targetIdentity"] = new JsonObject
-            {
-                ["id"] = targetId,
-                ["displayName"] = failed && action == "create" ? string.Empty : who.DisplayName,
-                ["identityType"] = TargetObject,
-                ["details"] = new JsonObject(),
-            },
-            ["provisioningStatusInfo"] = new JsonObject
-            {
-                ["status"] = failed ? "failure" : "success",
-                ["errorInformation"] = error,
-            },
-            ["provisioningSteps"] = new JsonArray(
-                Step("EntryImport", "import", "success", $"Retrieved User '{who.UserPrincipalName}' from Azure Active Directory"),
-                Step("EntrySynchronizationScoping", "scoping", "success", "Determine if User in scope by evaluating against each scoping filter"),
-                Step("EntryImport", "matching", "success", $"Retrieved '{who.UserPrincipalName}' from customappsso"),
-                Step(exportStep, "export", failed ? "failure" : "success", failed
-                    ? $"Failed to {action} User '{who.UserPrincipalName}' in customappsso"
-                    : $"User '{who.UserPrincipalName}' was {verb} in customappsso")),
-            ["modifiedProperties"] = new JsonArray(
-                Modified("objectId", who.Id),
-                Modified("userPrincipalName", who.UserPrincipalName),
-                Modified("displayName", who.DisplayName),
-                Modified("IsSoftDeleted", action is "disable" or "delete" ? "True" : "False")),
-        };
+        w.WriteEndObject();
+        w.WriteEndObject();
+
+        w.WriteStartObject("initiatedBy");
+        w.WriteString("id", string.Empty);
+        w.WriteString("displayName", "Azure AD Provisioning Service");
+        w.WriteString("initiatorType", "system");
+        w.WriteEndObject();
+
+        w.WriteStartObject("servicePrincipal");
+        w.WriteString("id", ServicePrincipalId);
+        w.WriteString("displayName", ServicePrincipalDisplayName);
+        w.WriteEndObject();
+
+        w.WriteStartObject("sourceIdentity");
+        w.WriteString("id", who.Id);
+        w.WriteString("displayName", who.DisplayName);
+        w.WriteString("identityType", "User");
+        w.WriteStartObject("details");
+        w.WriteEndObject();
+        w.WriteEndObject();
+
+        w.WriteStartObject("targetIdentity");
+        w.WriteString("id", noTarget ? string.Empty : GuidOf(i, 10));
+        w.WriteString("displayName", noTarget ? string.Empty : who.DisplayName);
+        w.WriteString("identityType", TargetObject);
+        w.WriteStartObject("details");
+        w.WriteEndObject();
+        w.WriteEndObject();
+
+        w.WriteStartObject("provisioningStatusInfo");
+        w.WriteString("status", failed ? "failure" : "success");
+        if (failed)
+        {
+            w.WritePropertyName("errorInformation");
+            WriteFailure(w, i, who);
+        }
+        else
+        {
+            w.WriteNull("errorInformation");
+        }
+
+        w.WriteEndObject();
+
+        w.WriteStartArray("provisioningSteps");
+        Step(w, "EntryImport", "import", "success", $"Retrieved User '{who.UserPrincipalName}' from Azure Active Directory");
+        Step(w, "EntrySynchronizationScoping", "scoping", "success", "Determine if User in scope by evaluating against each scoping filter");
+        Step(w, "EntryImport", "matching", "success", $"Retrieved '{who.UserPrincipalName}' from customappsso");
+        Step(w, exportStep, "export", failed ? "failure" : "success", failed
+            ? $"Failed to {action} User '{who.UserPrincipalName}' in customappsso"
+            : $"User '{who.UserPrincipalName}' was {verb} in customappsso");
+        w.WriteEndArray();
+
+        w.WriteStartArray("modifiedProperties");
+        Modified(w, "objectId", who.Id);
+        Modified(w, "userPrincipalName", who.UserPrincipalName);
+        Modified(w, "displayName", who.DisplayName);
+        Modified(w, "IsSoftDeleted", action is "disable" or "delete" ? "True" : "False");
+        w.WriteEndArray();
+        w.WriteEndObject();
     }
 
-    private JsonObject Failure(long i, LogIdentity who)
+    /// <summary>Entry <paramref name="i"/> as a JSON object (for tests and the engine; pages are written with <see cref="Write"/>).</summary>
+    public JsonObject Build(long i)
+    {
+        using var ms = new MemoryStream();
+        using (var w = new Utf8JsonWriter(ms))
+        {
+            Write(w, i);
+        }
+
+        return JsonNode.Parse(ms.ToArray())!.AsObject();
+    }
+
+    private void WriteFailure(Utf8JsonWriter w, long i, LogIdentity who)
     {
         // Sandbox-chosen failures: the errors Pulumi's SCIM service returns (reference/pulumi-scim.md), wrapped the way
         // the docs example wraps an app's HTTP error ("<App> returned an error response with the HTTP status code ...").
@@ -202,32 +232,41 @@ internal sealed class LogGenerator
             2 => ("SystemForCrossDomainIdentityManagementBadRequest", "400", "Unknown path: title."),
             _ => ("SystemForCrossDomainIdentityManagementBadRequest", "400", "Attribute 'userName' is immutable."),
         };
-        return new JsonObject
-        {
-            ["errorCode"] = code,
-            ["reason"] = $"Message: customappsso returned an error response with the HTTP status code {status}. Response content: {{\"detail\":\"{detail}\",\"status\":\"{status}\"}}",
-            ["additionalDetails"] = null,
-            ["errorCategory"] = "nonServiceFailure",
-            ["recommendedAction"] = null,
-        };
+        w.WriteStartObject();
+        w.WriteString("errorCode", code);
+        w.WriteString("reason", $"Message: customappsso returned an error response with the HTTP status code {status}. Response content: {{\"detail\":\"{detail}\",\"status\":\"{status}\"}}");
+        w.WriteNull("additionalDetails");
+        w.WriteString("errorCategory", "nonServiceFailure");
+        w.WriteNull("recommendedAction");
+        w.WriteEndObject();
     }
 
-    private static JsonObject Step(string name, string type, string status, string description) => new()
+    private static void Step(Utf8JsonWriter w, string name, string type, string status, string description)
     {
-        ["name"] = name,
-        ["provisioningStepType"] = type,
-        ["status"] = status,
-        ["description"] = description,
-        ["details"] = new JsonObject(),
-    };
+        w.WriteStartObject();
+        w.WriteString("name", name);
+        w.WriteString("provisioningStepType", type);
+        w.WriteString("status", status);
+        w.WriteString("description", description);
+        w.WriteStartObject("details");
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
 
-    private static JsonObject Modified(string name, string value) => new()
+    private static void Modified(Utf8JsonWriter w, string name, string value)
     {
-        ["displayName"] = name,
-        ["oldValue"] = null,
-        ["newValue"] = value,
-    };
+        w.WriteStartObject();
+        w.WriteString("displayName", name);
+        w.WriteNull("oldValue");
+        w.WriteString("newValue", value);
+        w.WriteEndObject();
+    }
 }
+
+/// <summary>One entry of a page: a generated index, or a stored entry.</summary>
+/// <param name="Index">The generated entry's index (when <paramref name="Entry"/> is null).</param>
+/// <param name="Entry">The stored entry.</param>
+internal readonly record struct LogItem(long Index, JsonObject? Entry);
 
 /// <summary>One condition of a provisioning-log filter, on a canonical property name.</summary>
 /// <param name="Property">The canonical property (<c>jobId</c>, <c>provisioningStatusInfo/status</c>...).</param>
@@ -265,6 +304,19 @@ internal sealed class ProvisioningLogStore
     /// <summary>The explicit entries, oldest first (for the state export).</summary>
     public IEnumerable<JsonObject> ExplicitEntries => _explicit.Select(e => e.Entry);
 
+    /// <summary>Writes a page's entry.</summary>
+    public void Write(Utf8JsonWriter writer, LogItem item)
+    {
+        if (item.Entry is not null)
+        {
+            item.Entry.WriteTo(writer);
+        }
+        else
+        {
+            Generator!.Write(writer, item.Index);
+        }
+    }
+
     /// <summary>Adds an entry, keeping the order by activityDateTime (equal times keep insertion order).</summary>
     public void Append(JsonObject entry)
     {
@@ -292,9 +344,10 @@ internal sealed class ProvisioningLogStore
 
     /// <summary>
     /// One page: up to <paramref name="top"/> matching entries from <paramref name="cursor"/> (null = the start), and the
-    /// cursor of the next matching entry (null when none is left). Entries are copies.
+    /// cursor of the next matching entry (null when none is left). Explicit entries are the stored objects: write them
+    /// under the state lock.
     /// </summary>
-    public (List<JsonObject> Page, string? Next) Query(LogQuery query, string? cursor, int top, Func<JsonObject, string, string?> readExplicit)
+    public (List<LogItem> Page, string? Next) Query(LogQuery query, string? cursor, int top, Func<JsonObject, string, string?> readExplicit)
     {
         LogGenerator? gen = Generator;
         long genLo = 0;
@@ -324,7 +377,7 @@ internal sealed class ProvisioningLogStore
             throw new FormatException("Invalid $skiptoken.");
         }
 
-        var page = new List<JsonObject>();
+        var page = new List<LogItem>();
         string? next = null;
         while (true)
         {
@@ -362,7 +415,7 @@ internal sealed class ProvisioningLogStore
                     break;
                 }
 
-                page.Add(takeExplicit ? (JsonObject)_explicit[e].Entry.DeepClone() : gen!.Build(g));
+                page.Add(takeExplicit ? new LogItem(-1, _explicit[e].Entry) : new LogItem(g, null));
             }
 
             int step = query.Descending ? -1 : 1;

@@ -239,7 +239,9 @@ internal static class SeedLoader
             ["preferredSingleSignOnMode"] = replyUrls is { Count: > 0 } ? "saml" : null,
             ["preferredTokenSigningKeyThumbprint"] = null,
             ["replyUrls"] = replyUrls?.DeepClone() ?? new JsonArray(),
-            ["servicePrincipalNames"] = new JsonArray(appId),
+            // A service principal's names are its app id and its application's identifier URIs (Graph docs,
+            // resources/serviceprincipal.md: servicePrincipalNames "contains the list of identifiersUris, copied over from the associated application").
+            ["servicePrincipalNames"] = new JsonArray(new[] { appId }.Concat((identifierUris ?? []).Select(u => (string?)u)).Select(n => (JsonNode?)n).ToArray()),
             ["servicePrincipalType"] = "Application",
             ["signInAudience"] = "AzureADMyOrg",
             ["tags"] = new JsonArray("WindowsAzureActiveDirectoryCustomSingleSignOnApplication", "WindowsAzureActiveDirectoryIntegratedApp"),

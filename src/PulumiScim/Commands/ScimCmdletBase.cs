@@ -30,14 +30,20 @@ public abstract class ScimCmdletBase : PSCmdlet, IDisposable
     protected override void StopProcessing() => _cancel.Cancel();
 
     /// <summary>Runs <paramref name="work"/> and blocks the pipeline thread until it ends, writing its messages meanwhile.</summary>
-    protected T Await<T>(Func<CancellationToken, Task<T>> work)
+    protected T Await<T>(Func<CancellationToken, Task<T>> work) => AwaitTask(Begin(work));
+
+    /// <summary>Starts <paramref name="work"/> without waiting (its messages reach this cmdlet); finish it with <see cref="AwaitTask{T}"/>.</summary>
+    protected Task<T> Begin<T>(Func<CancellationToken, Task<T>> work)
     {
-        Task<T> task;
         using (GraphEvents.Use(_sink))
         {
-            task = work(CancelToken);
+            return work(CancelToken);
         }
+    }
 
+    /// <summary>Blocks the pipeline thread until <paramref name="task"/> ends, writing its messages meanwhile.</summary>
+    protected T AwaitTask<T>(Task<T> task)
+    {
         WaitPumping(task);
         try
         {

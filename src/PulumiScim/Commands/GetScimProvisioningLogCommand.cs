@@ -1,0 +1,219 @@
+// Copyright (c) PulumiScim contributors. Licensed under the MIT License.
+
+using System.Globalization;
+using System.Management.Automation;
+using System.Text.Json.Nodes;
+using PulumiScim.Graph;
+using PulumiScim.Model;
+
+namespace PulumiScim.Commands;
+
+/// <summary>
+/// <para type="synopsis">Reads the provisioning logs (the guide's last step: "review the provisioning logs to ensure there were no errors").</para>
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "ScimProvisioningLog", DefaultParameterSetName = AllSet)]
+[OutputType(typeof(ScimProvisioningLogEntry))]
+public sealed class GetScimProvisioningLogCommand : ScimSessionCmdletBase
+{
+    private const string AllSet = "All";
+    private const string ByApplicationSet = "ByApplication";
+    private const string ByNameSet = "ByName";
+    private const int PageSize = 1000;
+
+    /// <summary>The app whose job's entries to read (from Get-ScimApplication); without it, every job's entries.</summary>
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ByApplicationSet)]
+    [Alias("App", "InputObject")]
+    public ScimApplication Application { get; set; } = null!;
+
+    /// <summary>The app by display name.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = ByNameSet)]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ApplicationNameCompleter))]
+    public string DisplayName { get; set; } = null!;
+
+    /// <summary>Entries at or after this time.</summary>
+    [Parameter]
+    public DateTime? Since { get; set; }
+
+    /// <summary>Entries at or before this time.</summary>
+    [Parameter]
+    public DateTime? Until { get; set; }
+
+    /// <summary>Success, Failure, Skipped or Warning.</summary>
+    [Parameter]
+    [ValidateSet("Success", "Failure", "Skipped", "Warning")]
+    public string? Status { get; set; }
+
+    /// <summary>Create, Update, Delete, Disable, StagedDelete or Other.</summary>
+    [Parameter]
+    [ValidateSet("Create", "Update", "Delete", "Disable", "StagedDelete", "Other")]
+    public string? Action { get; set; }
+
+    /// <summary>Only entries about this Entra user or group: object id, user principal name or display name.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(UserCompleter))]
+    public string? User { get; set; }
+
+    /// <summary>Only entries of this provisioning cycle.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? CycleId { get; set; }
+
+    /// <summary>At most this many entries (newest first).</summary>
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int First { get; set; }
+
+    /// <inheritdoc/>
+    protected override void ProcessRecord()
+    {
+        ScimApplication? app = null;
+        var session = ResolveSession(ParameterSetName == ByApplicationSet ? Application.Session : null);
+        if (ParameterSetName == ByApplicationSet)
+        {
+            app = Application;
+        }
+        else if (ParameterSetName == ByNameSet)
+        {
+            var sps = Await(ct => ApplicationQueries.FindServicePrincipalsAsync(session.Graph, WildcardPattern.Escape(DisplayName), null, null, ct));
+            if (sps.Count != 1)
+            {
+                WriteError(Error(sps.Count == 0 ? "ApplicationNotFound" : "AmbiguousApplication", sps.Count == 0 ? ErrorCategory.ObjectNotFound : ErrorCategory.InvalidArgument, DisplayName,
+                    sps.Count == 0 ? $"No enterprise application matches '{DisplayName}'." : $"{sps.Count} enterprise applications are named '{DisplayName}'.",
+                    "Pipe the app from Get-ScimApplication."));
+                return;
+            }
+
+            app = Await(ct => ApplicationQueries.DescribeAsync(session, sps[0], ct));
+        }
+
+        if (app is not null && app.JobId is null)
+        {
+            WriteError(Error("NoProvisioningJob", ErrorCategory.InvalidOperation, app, $"The app '{app.DisplayName}' has no provisioning job, so it has no provisioning logs.", "Run Set-ScimTenant first."));
+            return;
+        }
+
+        var clauses = new List<string>();
+        if (app is not null)
+        {
+            clauses.Add($"jobId eq {ApplicationQueries.ODataLiteral(app.JobId!)}");
+        }
+
+        if (Since is { } since)
+        {
+            clauses.Add($"activityDateTime ge {since.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)}");
+        }
+
+        if (Until is { } until)
+        {
+            clauses.Add($"activityDateTime le {until.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)}");
+        }
+
+        if (Status is not null)
+        {
+            clauses.Add($"provisioningStatusInfo/status eq {ApplicationQueries.ODataLiteral(Status.ToLowerInvariant())}");
+        }
+
+        if (Action is not null)
+        {
+            clauses.Add($"provisioningAction eq {ApplicationQueries.ODataLiteral(char.ToLowerInvariant(Action[0]) + Action[1..])}");
+        }
+
+        if (CycleId is not null)
+        {
+            clauses.Add($"cycleId eq {ApplicationQueries.ODataLiteral(CycleId)}");
+        }
+
+        if (User is not null)
+        {
+            string? id = ResolveUserId(session);
+            if (id is null)
+            {
+                return;
+            }
+
+            clauses.Add($"sourceIdentity/id eq {ApplicationQueries.ODataLiteral(id)}");
+        }
+
+        int top = First > 0 ? Math.Min(First, PageSize) : PageSize;
+        string path = ApplicationQueries.WithQuery(
+            "auditLogs/provisioning",
+            ("$filter", clauses.Count == 0 ? null : string.Join(" and ", clauses)),
+            ("$top", top.ToString(CultureInfo.InvariantCulture)),
+            ("$orderby", "activityDateTime desc"));
+        Stream(session.Graph, path);
+    }
+
+    /// <summary>Writes entries page by page; the next page is fetched while this one is written.</summary>
+    private void Stream(GraphClient graph, string firstPath)
+    {
+        Task<JsonNode?>? pending = Begin(ct => graph.GetAsync(firstPath, ct));
+        long written = 0;
+        int pages = 0;
+        try
+        {
+            while (pending is not null)
+            {
+                JsonNode? page = AwaitTask(pending);
+                pending = null;
+                pages++;
+                string? next = (string?)page?["@odata.nextLink"];
+                if (next is not null && (First == 0 || written + ((page?["value"] as JsonArray)?.Count ?? 0) < First))
+                {
+                    pending = Begin(ct => graph.GetAsync(next, ct));
+                }
+
+                foreach (JsonNode? item in page?["value"] as JsonArray ?? [])
+                {
+                    if (item is not JsonObject o)
+                    {
+                        continue;
+                    }
+
+                    WriteObject(new ScimProvisioningLogEntry(o));
+                    written++;
+                    if (First > 0 && written >= First)
+                    {
+                        return;
+                    }
+                }
+
+                if (pending is not null)
+                {
+                    WriteProgress(new ProgressRecord(ProgressActivityId, "Reading provisioning logs", $"{written:N0} entries from {pages} pages") { PercentComplete = -1 });
+                }
+            }
+        }
+        catch (GraphRequestException ex)
+        {
+            WriteError(GraphErrorRecord(ex, "GetProvisioningLogFailed", firstPath, ex.StatusCode == System.Net.HttpStatusCode.Forbidden
+                ? "Reading provisioning logs needs AuditLog.Read.All and Directory.Read.All (or ProvisioningLog.Read.All) and a Microsoft Entra ID P1 or P2 tenant."
+                : null));
+        }
+        finally
+        {
+            if (pages > 1)
+            {
+                WriteProgress(new ProgressRecord(ProgressActivityId, "Reading provisioning logs", "Done") { RecordType = ProgressRecordType.Completed });
+            }
+        }
+    }
+
+    private string? ResolveUserId(PulumiScim.Session.ScimGraphSession session)
+    {
+        if (Guid.TryParse(User, out _))
+        {
+            return User;
+        }
+
+        var resolved = Await(ct => PrincipalQueries.ResolveUsersAsync(session.Graph, [User!], ct));
+        if (resolved[0].Principal is { } p)
+        {
+            return p.Id;
+        }
+
+        WriteError(Error(resolved[0].ErrorId!, ErrorCategory.ObjectNotFound, User, resolved[0].Message!));
+        return null;
+    }
+}

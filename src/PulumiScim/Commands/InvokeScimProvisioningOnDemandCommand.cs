@@ -1,0 +1,104 @@
+// Copyright (c) PulumiScim contributors. Licensed under the MIT License.
+
+using System.Management.Automation;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using PulumiScim.Graph;
+using PulumiScim.Model;
+using PulumiScim.Provisioning;
+
+namespace PulumiScim.Commands;
+
+/// <summary>
+/// <para type="synopsis">Provisions one user or group to Pulumi now, without waiting for the next cycle, and shows what happened step by step.</para>
+/// </summary>
+[Cmdlet(VerbsLifecycle.Invoke, "ScimProvisioningOnDemand", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ByApplicationSet)]
+[OutputType(typeof(ScimOnDemandResult))]
+public sealed class InvokeScimProvisioningOnDemandCommand : ScimAssignmentCmdletBase
+{
+    /// <inheritdoc/>
+    protected override void ProcessApplication(ScimApplication app)
+    {
+        if (!RequireJob(app))
+        {
+            return;
+        }
+
+        if ((User?.Length ?? 0) + (Group?.Length ?? 0) == 0)
+        {
+            WriteError(Error("NoPrincipal", ErrorCategory.InvalidArgument, app, "Nothing to provision.", "Pass -User or -Group."));
+            return;
+        }
+
+        List<WantedPrincipal> principals = ResolvePrincipals(app);
+        if (principals.Count == 0)
+        {
+            return;
+        }
+
+        JsonObject schema = Await(ct => SyncOperations.GetSchemaAsync(app, ct));
+        string? ruleId;
+        try
+        {
+            ruleId = SchemaParts.Locate(schema).Rule["id"]?.GetValue<string>();
+        }
+        catch (ProvisioningPlanException ex)
+        {
+            WriteError(new ErrorRecord(ex, "UnexpectedSchemaShape", ErrorCategory.InvalidData, app));
+            return;
+        }
+
+        foreach (WantedPrincipal p in principals)
+        {
+            string type = p.Kind == PrincipalKind.Group ? "Group" : "User";
+            if (!ShouldProcess($"{type} {p.DisplayName}", $"Provision to Pulumi now through '{app.DisplayName}'"))
+            {
+                continue;
+            }
+
+            var body = new JsonObject
+            {
+                ["parameters"] = new JsonArray(new JsonObject
+                {
+                    ["ruleId"] = ruleId,
+                    ["subjects"] = new JsonArray(new JsonObject { ["objectId"] = p.Id, ["objectTypeName"] = type }),
+                }),
+            };
+            try
+            {
+                JsonNode? answer = Await(ct => app.Session.Graph.SendCheckedAsync(HttpMethod.Post, $"servicePrincipals/{app.Sp}/synchronization/jobs/{Uri.EscapeDataString(app.JobId!)}/provisionOnDemand", body, ct));
+                JsonObject? key = ParseEmbedded((string?)answer?["key"]);
+                JsonObject details = ParseEmbedded((string?)answer?["value"]) ?? [];
+                var result = new ScimOnDemandResult(p.DisplayName, type, key, details);
+                foreach (ScimProvisioningStep step in result.Steps)
+                {
+                    WriteVerbose($"{step.Type} {step.Status}: {step.Description}");
+                }
+
+                WriteObject(result);
+            }
+            catch (GraphRequestException ex)
+            {
+                WriteError(GraphErrorRecord(ex, "ProvisionOnDemandFailed", p.DisplayName));
+            }
+        }
+    }
+
+    /// <summary>provisionOnDemand answers key and value as JSON inside strings (Graph docs, synchronization-synchronizationjob-provisionondemand.md).</summary>
+    private static JsonObject? ParseEmbedded(string? json)
+    {
+        if (string.IsNullOrWhiteSpace(json))
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonNode.Parse(json) as JsonObject;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,225 @@
+# Copyright (c) PulumiScim contributors. Licensed under the MIT License.
+# Issue 4's acceptance: the guide's pipeline against the sandbox seeded with shared/sandbox/example-seed.json.
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'common.ps1')
+    $script:keep = 'userName', 'active', 'displayName', 'emails[type eq "work"].value', 'name.givenName', 'name.familyName'
+
+    function Get-UserMapping($schema) {
+        $rule = $schema.synchronizationRules | Where-Object { $_.objectMappings.sourceObjectName -contains 'User' }
+        $rule.objectMappings | Where-Object sourceObjectName -eq 'User'
+    }
+    function Get-GroupMapping($schema) {
+        $rule = $schema.synchronizationRules | Where-Object { $_.objectMappings.sourceObjectName -contains 'User' }
+        $rule.objectMappings | Where-Object sourceObjectName -eq 'Group'
+    }
+    function Get-TargetUserObject($schema) {
+        $rule = $schema.synchronizationRules | Where-Object { $_.objectMappings.sourceObjectName -contains 'User' }
+        $dir = $schema.directories | Where-Object name -eq $rule.targetDirectoryName
+        $dir.objects | Where-Object name -eq (Get-UserMapping $schema).targetObjectName
+    }
+    function Remove-GuideParts($schemaJson) {
+        # Drops exactly what the guide edits, so the rest can be compared as text.
+        $s = $schemaJson | ConvertFrom-Json -Depth 100
+        $rule = $s.synchronizationRules | Where-Object { $_.objectMappings.sourceObjectName -contains 'User' }
+        foreach ($m in $rule.objectMappings | Where-Object sourceObjectName -in 'User', 'Group') { $m.attributeMappings = @(); $m.enabled = $null }
+        $emails = (Get-TargetUserObject $s).attributes | Where-Object name -eq 'emails[type eq "work"].value'
+        $emails.required = $null
+        $s | ConvertTo-Json -Depth 100 -Compress
+    }
+}
+
+Describe 'The guide''s pipeline on the example seed' {
+    BeforeAll {
+        $script:sb = Start-ScimSandbox -SeedPath $script:SeedPath
+        $script:sb | Connect-ScimGraph
+        $script:backups = Join-Path $TestDrive 'backups'
+        Clear-SandboxRequests $script:sb
+        $script:out = Invoke-GuidePipeline -Sandbox $script:sb -BackupPath $script:backups
+        $script:firstRun = Get-GraphRequests $script:sb
+        $script:schema = Get-SandboxSchema $script:sb
+        $script:state = Get-SandboxState $script:sb
+        $script:app = $script:state.applications | Where-Object displayName -eq 'Pulumi Cloud'
+    }
+
+    AfterAll {
+        Disconnect-ScimGraph
+        $script:sb | Stop-ScimSandbox
+    }
+
+    It 'writes the updated application to the end of the pipeline' {
+        $script:out.DisplayName | Should -Be 'Pulumi Cloud'
+        $script:out.JobId | Should -Match '^scim\.'
+        $script:out.ProvisioningState | Should -Be 'Active'
+    }
+
+    It 'keeps exactly the six user mappings' {
+        $names = (Get-UserMapping $script:schema).attributeMappings.targetAttributeName | Sort-Object
+        $names | Should -Be ($script:keep | Sort-Object)
+    }
+
+    It 'sources userName from mailNickname, applied only at creation' {
+        $userName = (Get-UserMapping $script:schema).attributeMappings | Where-Object targetAttributeName -eq 'userName'
+        $userName.source.expression | Should -Be '[mailNickname]'
+        $userName.source.name | Should -Be 'mailNickname'
+        $userName.flowType | Should -Be 'ObjectAddOnly'
+        $userName.matchingPriority | Should -Be 1
+    }
+
+    It 'keeps active''s function source intact' {
+        $active = (Get-UserMapping $script:schema).attributeMappings | Where-Object targetAttributeName -eq 'active'
+        $active.source.type | Should -Be 'Function'
+        $active.source.name | Should -Be 'Switch'
+    }
+
+    It 'makes the work email required in the customappsso attribute list' {
+        $emails = (Get-TargetUserObject $script:schema).attributes | Where-Object name -eq 'emails[type eq "work"].value'
+        $emails.required | Should -BeTrue
+    }
+
+    It 'enables group provisioning without the objectId -> externalId mapping' {
+        $group = Get-GroupMapping $script:schema
+        $group.enabled | Should -BeTrue
+        $group.attributeMappings.targetAttributeName | Should -Not -Contain 'externalId'
+        $group.attributeMappings.targetAttributeName | Should -Contain 'displayName'
+        $group.attributeMappings.targetAttributeName | Should -Contain 'members'
+    }
+
+    It 'leaves every other part of the schema exactly as it was' {
+        $before = Get-ChildItem $script:backups -Filter '*.schema.json' | Sort-Object Name | Select-Object -First 1
+        $before | Should -Not -BeNullOrEmpty
+        $afterJson = $script:schema | ConvertTo-Json -Depth 100
+        Remove-GuideParts (Get-Content $before.FullName -Raw) | Should -BeExactly (Remove-GuideParts $afterJson)
+    }
+
+    It 'saves the Tenant URL and scope "Sync only assigned users and groups"' {
+        $secrets = $script:app.synchronization.secrets
+        ($secrets | Where-Object key -eq 'BaseAddress').value | Should -Be "$($script:sb.PulumiApiUri)/scim/v2/acme"
+        ($secrets | Where-Object key -eq 'SyncAll').value | Should -Be 'false'
+    }
+
+    It 'starts the job' {
+        $script:app.synchronization.jobs[0].schedule.state | Should -Be 'Active'
+    }
+
+    It 'assigns the two groups and the user with the User role' {
+        $a = $script:app.assignments
+        @($a).Count | Should -Be 3
+        $a.appRoleId | Sort-Object -Unique | Should -Be '18d14569-c3bd-439b-9a66-3a2aee01d14f'
+        $a.principalDisplayName | Sort-Object | Should -Be @('Grace Hopper', 'Platform Team', 'SRE')
+    }
+
+    It 'sends at most 16 Graph requests on an app without a job' {
+        $script:firstRun.Count | Should -BeLessOrEqual 16
+    }
+
+    It 'makes zero writes on the second run' {
+        Clear-SandboxRequests $script:sb
+        $again = Invoke-GuidePipeline -Sandbox $script:sb -BackupPath $script:backups
+        $again.ProvisioningState | Should -Be 'Active'
+        Get-GraphWrites $script:sb | Should -BeNullOrEmpty
+    }
+
+    It 'makes zero writes with -WhatIf and says what would change' {
+        $fresh = Start-ScimSandbox -SeedPath $script:SeedPath
+        try {
+            $fresh | Connect-ScimGraph
+            Clear-SandboxRequests $fresh
+            $info = Invoke-GuidePipeline -Sandbox $fresh -BackupPath (Join-Path $TestDrive 'whatif') -WhatIf 6>&1 | Out-String
+            Get-GraphWrites $fresh | Should -BeNullOrEmpty
+            Test-Path (Join-Path $TestDrive 'whatif') | Should -BeFalse
+        }
+        finally {
+            $fresh | Stop-ScimSandbox
+            $script:sb | Connect-ScimGraph
+        }
+    }
+
+    It 'restores the original schema exactly from the backup' {
+        $first = Get-ChildItem $script:backups -Filter '*.schema.json' | Sort-Object Name | Select-Object -First 1
+        Get-ScimApplication -DisplayName 'Pulumi Cloud' | Import-ScimSchema -Path $first.FullName -BackupPath $script:backups -Confirm:$false | Out-Null
+        $restored = Get-SandboxSchema $script:sb | ConvertTo-Json -Depth 100 -Compress
+        $original = Get-Content $first.FullName -Raw | ConvertFrom-Json -Depth 100 | ConvertTo-Json -Depth 100 -Compress
+        $restored | Should -BeExactly $original
+    }
+}
+
+Describe 'What -WhatIf prints' {
+    It 'lists each change of the user mapping step' {
+        $sb = Start-ScimSandbox -SeedPath $script:SeedPath
+        try {
+            $s = $sb | Connect-ScimGraph -PassThru
+            $app = Get-ScimApplication 'Pulumi Cloud' -Session $s | Set-ScimTenant -Token $sb.Organizations[0].Token -Session $s
+            Clear-SandboxRequests $sb
+            $text = & { $app | Set-ScimUserMapping -WhatIf -Session $s } 6>&1 | Out-String
+            $text | Should -Match 'userName: source \[userPrincipalName\] -> \[mailNickname\]'
+            $text | Should -Match 'remove mapping title'
+            $text | Should -Match 'required false -> true'
+            Get-GraphWrites $sb | Should -BeNullOrEmpty
+        }
+        finally {
+            $sb | Stop-ScimSandbox
+        }
+    }
+}
+
+Describe 'A schema with custom directories, objects and mappings' {
+    BeforeAll {
+        # Build a seed whose job carries extra parts the guide must not touch.
+        $first = Start-ScimSandbox -SeedPath $script:SeedPath
+        try {
+            $first | Connect-ScimGraph
+            Get-ScimApplication 'Pulumi Cloud' | Set-ScimTenant -Token $first.Organizations[0].Token | Out-Null
+            $state = (Invoke-WebRequest ([Uri]::new($first.GraphUri, '/_sandbox/state'))).Content | ConvertFrom-Json -Depth 100 -AsHashtable
+        }
+        finally {
+            $first | Stop-ScimSandbox
+        }
+        $app = $state.applications | Where-Object { $_.displayName -eq 'Pulumi Cloud' }
+        $job = $app.synchronization.jobs[0]
+        $schema = $job.schema
+        $schema['x-contoso-note'] = @{ owner = 'identity-team'; ticket = 42 }
+        $rule = $schema.synchronizationRules | Where-Object { $_.objectMappings.sourceObjectName -contains 'User' }
+        $rule['x-rule-extra'] = 'keep me'
+        $target = $schema.directories | Where-Object { $_.name -eq $rule.targetDirectoryName }
+        $target.objects += @{ name = 'urn:contoso:Device'; attributes = @(@{ name = 'serial'; type = 'String'; required = $false; multivalued = $false; mutability = 'ReadWrite'; anchor = $false; caseExact = $false; flowNullValues = $false; metadata = @(); referencedObjects = @(); apiExpressions = @() }); metadata = @(); supportedApis = @() }
+        $rule.objectMappings += @{ name = 'Provision Devices'; enabled = $true; flowTypes = 'Add, Update'; sourceObjectName = 'Device'; targetObjectName = 'urn:contoso:Device'; metadata = @(); scope = $null; attributeMappings = @(@{ targetAttributeName = 'serial'; source = @{ expression = '[deviceId]'; name = 'deviceId'; type = 'Attribute'; parameters = @() }; defaultValue = $null; exportMissingReferences = $false; flowBehavior = 'FlowWhenChanged'; flowType = 'Always'; matchingPriority = 1 }) }
+        $schema.directories += @{ id = 'contoso-hr'; name = 'Contoso HR'; objects = @(@{ name = 'Employee'; attributes = @(); metadata = @(); supportedApis = @() }); discoverabilities = 'None'; readOnly = $true; version = 'x' }
+        $userMapping = $rule.objectMappings | Where-Object { $_.sourceObjectName -eq 'User' }
+        ($userMapping.attributeMappings | Where-Object { $_.targetAttributeName -eq 'displayName' })['x-mapping-extra'] = @(1, 2, 3)
+        $state.applications = @($app)
+        $script:customSeed = Join-Path $TestDrive 'custom-seed.json'
+        $state | ConvertTo-Json -Depth 100 | Set-Content $script:customSeed
+        $script:sb2 = Start-ScimSandbox -SeedPath $script:customSeed
+        $script:sb2 | Connect-ScimGraph
+        Invoke-GuidePipeline -Sandbox $script:sb2 -BackupPath (Join-Path $TestDrive 'b2') | Out-Null
+        $script:after = Get-SandboxSchema $script:sb2
+    }
+
+    AfterAll {
+        Disconnect-ScimGraph
+        $script:sb2 | Stop-ScimSandbox
+    }
+
+    It 'keeps the custom directory' {
+        ($script:after.directories | Where-Object name -eq 'Contoso HR').objects.name | Should -Be 'Employee'
+    }
+
+    It 'keeps the custom object and its mapping' {
+        $rule = $script:after.synchronizationRules | Where-Object { $_.objectMappings.sourceObjectName -contains 'User' }
+        $device = $rule.objectMappings | Where-Object sourceObjectName -eq 'Device'
+        $device.attributeMappings.targetAttributeName | Should -Be 'serial'
+        $rule.'x-rule-extra' | Should -Be 'keep me'
+    }
+
+    It 'keeps unknown properties at the root and on kept mappings' {
+        $script:after.'x-contoso-note'.ticket | Should -Be 42
+        $display = (Get-UserMapping $script:after).attributeMappings | Where-Object targetAttributeName -eq 'displayName'
+        $display.'x-mapping-extra' | Should -Be @(1, 2, 3)
+    }
+
+    It 'still applies the guide' {
+        (Get-UserMapping $script:after).attributeMappings.targetAttributeName.Count | Should -Be 6
+        (Get-GroupMapping $script:after).enabled | Should -BeTrue
+    }
+}
