@@ -43,7 +43,8 @@ public sealed class ExportScimSchemaCommand : ScimApplicationCmdletBase
         if (ShouldProcess(path, $"Export the schema of '{app.DisplayName}'"))
         {
             SchemaFiles.Write(path, schema, overwrite: true);
-            WriteObject(new FileInfo(path));
+            // The provider's item carries PSPath, so the output pipes into Get-Content, Copy-Item and the like.
+            WriteObject(InvokeProvider.Item.Get(path), enumerateCollection: true);
         }
     }
 }

@@ -71,6 +71,7 @@ public sealed class ImportScimSchemaCommand : ScimApplicationCmdletBase
         string backup = SchemaFiles.SaveBackup(app, current, backupDir);
         WriteVerbose($"Saved the schema as it was to {backup}.");
         Await(ct => SyncOperations.PutSchemaAsync(app, (JsonObject)_schema.DeepClone(), ct));
+        app.PendingSchemaCheck = null; // the whole schema was replaced: an earlier step's read-back no longer applies
         WriteVerbose($"Restored the schema of '{app.DisplayName}' from '{Path}'.");
         WriteObject(app);
     }

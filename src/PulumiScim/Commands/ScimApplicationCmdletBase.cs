@@ -23,7 +23,7 @@ public abstract class ScimApplicationCmdletBase : ScimSessionCmdletBase
     protected const string ByIdSet = "ById";
 
     /// <summary>The app, as Get-ScimApplication (or the previous cmdlet of the pipeline) wrote it.</summary>
-    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ByApplicationSet)]
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ByApplicationSet)]
     [Alias("App", "InputObject")]
     public ScimApplication Application { get; set; } = null!;
 
@@ -150,7 +150,7 @@ public abstract class ScimApplicationCmdletBase : ScimSessionCmdletBase
     {
         string target = $"{app.DisplayName} ({app.ServicePrincipalId})";
         string lines = string.Join(Environment.NewLine, changes.Select(c => "  - " + c));
-        string description = $"{action} on '{target}':{Environment.NewLine}{lines}";
-        return ShouldProcess(description, $"{action} on '{target}'?{Environment.NewLine}{lines}", action);
+        string description = $"{action} for '{target}':{Environment.NewLine}{lines}";
+        return ShouldProcess(description, $"{action} for '{target}'?{Environment.NewLine}{lines}", action);
     }
 }

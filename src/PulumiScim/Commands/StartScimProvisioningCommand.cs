@@ -70,7 +70,7 @@ public sealed class StartScimProvisioningCommand : ScimApplicationCmdletBase
             if (ShouldProcessChanges(app, "Restart provisioning", [$"restart the job{(scope is null ? string.Empty : " clearing " + scope)}"]))
             {
                 Await(ct => SyncOperations.RestartAsync(app, scope, ct));
-                app.ProvisioningState = "Active";
+                Await(ct => SyncOperations.RefreshJobAsync(app, ct));
                 WriteVerbose($"Restarted provisioning of '{app.DisplayName}'.");
             }
 

@@ -18,6 +18,7 @@ public sealed class ScimAssignment
         CreatedDateTime = DateTimeOffset.TryParse((string?)assignment["createdDateTime"], System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var created) ? created : null;
         ApplicationName = app.DisplayName;
         ServicePrincipalId = app.ServicePrincipalId;
+        Application = app;
     }
 
     /// <summary>The principal's display name.</summary>
@@ -43,6 +44,9 @@ public sealed class ScimAssignment
 
     /// <summary>The enterprise app's service principal id.</summary>
     public Guid ServicePrincipalId { get; }
+
+    /// <summary>The app, so that <c>Get-ScimAssignment | Remove-ScimAssignment</c> binds it by property name.</summary>
+    public ScimApplication Application { get; }
 
     /// <summary>The appRoleAssignment's id.</summary>
     public string AssignmentId { get; }
