@@ -91,7 +91,7 @@ internal sealed class ObjectProvisioner
         });
 
         o.Step("EntryImport", "import", "success", $"Retrieved User '{upn}' from {SourceName}",
-            AttributeFlow.ImportDetails(map, source, ["objectId", "accountEnabled", "IsSoftDeleted", "appRoleAssignments"]));
+            AttributeFlow.ImportDetails(map, source, ["objectId", "accountEnabled", "displayName", "mailNickname", "userPrincipalName", "IsSoftDeleted", "appRoleAssignments"]));
         var scoping = new JsonObject
         {
             ["IsActive"] = enabled && !deleted ? "True" : "False",
