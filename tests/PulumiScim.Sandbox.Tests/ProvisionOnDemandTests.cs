@@ -90,6 +90,24 @@ public sealed class ProvisionOnDemandTests : EngineHarness
     }
 
     [Fact]
+    public async Task RevokedToken_IsAnUnauthorizedFailure_WithoutTheToken()
+    {
+        string job = await ConfigureAsync();
+        await AssignAsync(GraceId);
+        SetPulumiToken("regenerated-in-pulumi");
+        GraphAnswer a = await ProvisionAsync(job, Body(GraceId));
+        (JsonObject key, JsonObject value) = Parse(a);
+        Assert.Equal("Failure", (string?)key["result"]);
+        Assert.Equal("SystemForCrossDomainIdentityManagementUnauthorized", (string?)key["details"]!["errorCode"]);
+        Assert.Contains("StatusCode: Unauthorized", (string?)key["details"]!["errorMessage"], StringComparison.Ordinal);
+        Assert.Equal("Other", (string?)value["action"]);
+        Assert.DoesNotContain(ScimToken, a.Text, StringComparison.Ordinal);
+
+        // On demand is not a cycle: the job's status is untouched.
+        Assert.Null((await GetJobAsync(job))["status"]!["lastExecution"]);
+    }
+
+    [Fact]
     public async Task UnassignedUser_IsSkipped()
     {
         string job = await ConfigureAsync();
