@@ -44,6 +44,12 @@ internal sealed class SandboxContext : IDisposable
     /// </summary>
     public Func<JsonObject, JsonObject>? ParseExpressionHandler { get; set; }
 
+    /// <summary>
+    /// Answers <c>POST .../jobs/{jobId}/provisionOnDemand</c> (throttling, validation and the provisioning itself). Filled
+    /// by the provisioning engine; while null the route answers 501.
+    /// </summary>
+    public Func<SandboxRequest, Task<SandboxResponse>>? ProvisionOnDemandHandler { get; set; }
+
     /// <summary>Called (outside the state lock) after <c>POST .../jobs/{id}/start</c> succeeded.</summary>
     public Action<AppState, JobState>? OnJobStarted { get; set; }
 

@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Reflection;
 using System.Security.Cryptography;
+using PulumiScim.Sandbox.Engine.Provisioning;
 using PulumiScim.Sandbox.Graph;
 using PulumiScim.Sandbox.Http;
 using PulumiScim.Sandbox.State;
@@ -30,6 +31,7 @@ public sealed class SandboxServer : IDisposable
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly string _accessToken;
     private readonly SandboxContext _context;
+    private readonly ProvisioningEngine _engine;
     private Task? _acceptLoop;
 
     private SandboxServer(SandboxState state, HttpListener listener, int port)
@@ -43,6 +45,7 @@ public sealed class SandboxServer : IDisposable
         Scim.ScimRoutes.Register(_router, _context);
         ControlRoutes.Register(_router, _context);
         _context.ParseExpressionHandler = Engine.Expressions.ParseExpressionService.Handle;
+        _engine = new ProvisioningEngine(_context);
     }
 
     /// <summary>The port the sandbox listens on.</summary>
@@ -83,6 +86,9 @@ public sealed class SandboxServer : IDisposable
 
     /// <summary>What the routes share: hooks for the provisioning engine and the expression parser live here.</summary>
     internal SandboxContext Context => _context;
+
+    /// <summary>The provisioning engine: job cycles and provisionOnDemand.</summary>
+    internal ProvisioningEngine Provisioning => _engine;
 
     /// <summary>The router, for the SCIM and engine parts to add their routes.</summary>
     internal Router Router => _router;
@@ -136,6 +142,7 @@ public sealed class SandboxServer : IDisposable
         }
 
         _stopping.Cancel();
+        _engine.Stop();
         try
         {
             _listener.Stop();
@@ -157,6 +164,7 @@ public sealed class SandboxServer : IDisposable
     public void Dispose()
     {
         Stop();
+        _engine.Dispose();
         _context.Dispose();
         _stopping.Dispose();
     }

@@ -75,6 +75,9 @@ internal static class SynchronizationRoutes
             return SandboxResponse.NoContent();
         }));
         map("POST", Base + "/jobs/{jobId}/restart", req => Restart(ctx, req));
+        mapAsync("POST", Base + "/jobs/{jobId}/provisionOnDemand", req => ctx.ProvisionOnDemandHandler is { } provision
+            ? provision(req)
+            : Task.FromResult(GraphError.Create(501, "NotImplemented", "provisionOnDemand is not available in this sandbox.")));
 
         map("GET", Base + "/jobs/{jobId}/schema", req => WithJob(ctx, req, (app, job) =>
             SandboxResponse.Json(200, GraphRoutes.WithContext(ctx, job.Schema, $"servicePrincipals('{app.ServicePrincipalId}')/synchronization/jobs('{job.Id}')/schema/$entity"))));
@@ -222,11 +225,13 @@ internal static class SynchronizationRoutes
         {
             job.Job["schedule"]!["state"] = "Active";
             JsonObject status = job.Job["status"]!.AsObject();
-            status["code"] = "NotRun";
             if (flags.Length == 0 || flags.Any(f => f.Equals("QuarantineState", StringComparison.OrdinalIgnoreCase) || f.Equals("Full", StringComparison.OrdinalIgnoreCase)))
             {
                 status["quarantine"] = null;
             }
+
+            // A quarantine the reset scope leaves in place keeps the job in quarantine.
+            status["code"] = status["quarantine"] is JsonObject ? "Quarantine" : "NotRun";
 
             if (flags.Any(f => f.Equals("Escrows", StringComparison.OrdinalIgnoreCase) || f.Equals("Full", StringComparison.OrdinalIgnoreCase)))
             {
