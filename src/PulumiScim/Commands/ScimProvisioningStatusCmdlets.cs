@@ -40,6 +40,9 @@ public sealed class WaitScimProvisioningCommand : ScimApplicationCmdletBase
     [ValidateRange(1, 86400)]
     public int Timeout { get; set; } = 3600;
 
+    /// <summary>Tolerance between this machine's clock and Graph's when comparing a cycle's start with a change.</summary>
+    private static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(2);
+
     /// <inheritdoc/>
     protected override string ProgressActivity => "Waiting for a provisioning cycle";
 
@@ -60,9 +63,32 @@ public sealed class WaitScimProvisioningCommand : ScimApplicationCmdletBase
         }
 
         string? baseline = (string?)app.Job?["status"]?["lastExecution"]?["timeEnded"];
+
+        // After this pipeline changed the app, the cycle to wait for is the first one that began after the change
+        // (it may already be over: a started job's first cycle can run at once). Otherwise, the next one to end.
+        DateTimeOffset? changedAt = app.LastChangedAt?.Subtract(ClockSkew);
         var limit = TimeSpan.FromSeconds(Timeout);
-        WriteVerbose($"Waiting up to {limit.TotalSeconds:0} s for the next provisioning cycle of '{app.DisplayName}' to finish.");
-        bool finished = Await(async ct =>
+        WriteVerbose(changedAt is null
+            ? $"Waiting up to {limit.TotalSeconds:0} s for the next provisioning cycle of '{app.DisplayName}' to finish."
+            : $"Waiting up to {limit.TotalSeconds:0} s for a provisioning cycle of '{app.DisplayName}' that began after this pipeline's changes to finish.");
+        bool Done(JsonObject? job)
+        {
+            JsonNode? last = job?["status"]?["lastExecution"];
+            string? ended = (string?)last?["timeEnded"];
+            if (ended is null || ended.StartsWith("0001", StringComparison.Ordinal))
+            {
+                return false;
+            }
+
+            if (changedAt is { } since)
+            {
+                return DateTimeOffset.TryParse((string?)last?["timeBegan"], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var began) && began >= since;
+            }
+
+            return ended != baseline;
+        }
+
+        bool finished = Done(app.Job) || Await(async ct =>
         {
             var started = DateTime.UtcNow;
             TimeSpan delay = TimeSpan.FromMilliseconds(200);
@@ -78,9 +104,8 @@ public sealed class WaitScimProvisioningCommand : ScimApplicationCmdletBase
                 TimeSpan wait = delay < limit - elapsed ? delay : limit - elapsed;
                 await Task.Delay(wait, ct).ConfigureAwait(false);
                 await SyncOperations.RefreshJobAsync(app, ct).ConfigureAwait(false);
-                string? ended = (string?)app.Job?["status"]?["lastExecution"]?["timeEnded"];
                 bool quarantined = string.Equals((string?)app.Job?["status"]?["code"], "Quarantine", StringComparison.OrdinalIgnoreCase);
-                if ((ended is not null && ended != baseline && !ended.StartsWith("0001", StringComparison.Ordinal)) || quarantined)
+                if (Done(app.Job) || quarantined)
                 {
                     GraphEvents.Progress("Cycle finished", 101);
                     return true;

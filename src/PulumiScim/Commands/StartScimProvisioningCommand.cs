@@ -69,6 +69,7 @@ public sealed class StartScimProvisioningCommand : ScimApplicationCmdletBase
             string? scope = ResetScope == ScimResetScope.None ? null : ResetScope.ToString();
             if (ShouldProcessChanges(app, "Restart provisioning", [$"restart the job{(scope is null ? string.Empty : " clearing " + scope)}"]))
             {
+                app.LastChangedAt = DateTimeOffset.UtcNow;
                 Await(ct => SyncOperations.RestartAsync(app, scope, ct));
                 Await(ct => SyncOperations.RefreshJobAsync(app, ct));
                 WriteVerbose($"Restarted provisioning of '{app.DisplayName}'.");
@@ -87,6 +88,7 @@ public sealed class StartScimProvisioningCommand : ScimApplicationCmdletBase
 
         if (ShouldProcessChanges(app, "Turn provisioning on", [$"provisioning status: {app.ProvisioningState ?? "Disabled"} -> Active"]))
         {
+            app.LastChangedAt = DateTimeOffset.UtcNow;
             Await(ct => SyncOperations.StartAsync(app, ct));
             app.ProvisioningState = "Active";
             if (app.StatusCode is "Paused" or "NotConfigured" or "Quarantine" or null)

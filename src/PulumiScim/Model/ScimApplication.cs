@@ -54,6 +54,9 @@ public sealed class ScimApplication
     /// <summary>The last schema step of this pipeline and its planner: the next schema read must plan nothing for it (read-back).</summary>
     internal (string Action, Func<JsonObject, PulumiScim.Provisioning.SchemaPlan> Planner)? PendingSchemaCheck { get; set; }
 
+    /// <summary>When a cmdlet of this pipeline last changed the app's provisioning (credentials, schema, assignments, start).</summary>
+    internal DateTimeOffset? LastChangedAt { get; set; }
+
     /// <summary>A copy bound to another session.</summary>
     internal ScimApplication WithSession(ScimGraphSession session) => new(ServicePrincipal, session)
     {
@@ -64,6 +67,7 @@ public sealed class ScimApplication
         TenantUrl = TenantUrl,
         Scope = Scope,
         Job = Job,
+        LastChangedAt = LastChangedAt,
     };
 
     /// <summary>The service principal id as Graph path segment.</summary>
