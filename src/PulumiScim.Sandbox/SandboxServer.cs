@@ -44,6 +44,7 @@ public sealed class SandboxServer : IDisposable
         GraphRoutes.Register(_router, _context);
         Scim.ScimRoutes.Register(_router, _context);
         ControlRoutes.Register(_router, _context);
+        ManagedIdentityRoutes.Register(_router, _context);
         _context.ParseExpressionHandler = Engine.Expressions.ParseExpressionService.Handle;
         _engine = new ProvisioningEngine(_context);
     }
@@ -62,6 +63,15 @@ public sealed class SandboxServer : IDisposable
 
     /// <summary>The bearer token the sandbox accepts for Graph (a fresh random value per sandbox).</summary>
     public string AccessToken => _accessToken;
+
+    /// <summary>
+    /// The managed-identity token endpoint (App Service shape, api-version 2019-08-01), as for <c>IDENTITY_ENDPOINT</c>;
+    /// it issues <see cref="AccessToken"/> to a request that carries <see cref="IdentityHeader"/>.
+    /// </summary>
+    public Uri ManagedIdentityEndpoint => new($"http://127.0.0.1:{Port}{ManagedIdentityRoutes.TokenPath}");
+
+    /// <summary>The secret the managed-identity endpoint expects in <c>X-IDENTITY-HEADER</c>, as for <c>IDENTITY_HEADER</c>.</summary>
+    public string IdentityHeader { get; } = "msi." + Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
 
     /// <summary>Whether the sandbox still serves requests.</summary>
     public bool IsRunning => !_stopping.IsCancellationRequested;

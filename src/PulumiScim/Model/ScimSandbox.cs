@@ -29,6 +29,12 @@ public sealed class ScimSandbox : IDisposable
     /// <summary>A Graph bearer token the sandbox accepts.</summary>
     public SecureString AccessToken { get; }
 
+    /// <summary>The managed-identity token endpoint, as for the <c>IDENTITY_ENDPOINT</c> variable of <c>Connect-ScimGraph -ManagedIdentity</c>.</summary>
+    public Uri ManagedIdentityEndpoint => Server.ManagedIdentityEndpoint;
+
+    /// <summary>The secret the managed-identity endpoint expects, as for the <c>IDENTITY_HEADER</c> variable.</summary>
+    public SecureString IdentityHeader => ToSecure(Server.IdentityHeader);
+
     /// <summary>The seed's Pulumi organizations with their SCIM tokens.</summary>
     public IReadOnlyList<ScimSandboxOrganization> Organizations { get; }
 
