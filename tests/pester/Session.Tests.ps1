@@ -75,15 +75,18 @@ Describe 'Connect-ScimGraph' {
     }
 
     It 'builds a managed identity credential up to the token request' {
-        # No identity endpoint is configured here, so the credential fails when asked for a token: the error must say so.
-        $saved = $env:IDENTITY_ENDPOINT, $env:IDENTITY_HEADER, $env:MSI_ENDPOINT
-        $env:IDENTITY_ENDPOINT = $null; $env:IDENTITY_HEADER = $null; $env:MSI_ENDPOINT = $null
+        # The identity endpoint is the sandbox's (loopback), with a wrong header: the token request is refused and the
+        # error must say so. (Never leave IDENTITY_ENDPOINT unset here: Azure.Identity would then try the Azure
+        # instance metadata address, which is not on this machine.)
+        $saved = $env:IDENTITY_ENDPOINT, $env:IDENTITY_HEADER
+        $env:IDENTITY_ENDPOINT = $script:sb.ManagedIdentityEndpoint
+        $env:IDENTITY_HEADER = 'not-the-header'
         try {
             { Connect-ScimGraph -ManagedIdentity -TenantId $script:sb.TenantId -GraphEndpoint $script:sb.GraphUri } |
                 Should -Throw -ErrorId 'TokenAcquisitionFailed,PulumiScim.Commands.ConnectScimGraphCommand'
         }
         finally {
-            $env:IDENTITY_ENDPOINT, $env:IDENTITY_HEADER, $env:MSI_ENDPOINT = $saved
+            $env:IDENTITY_ENDPOINT, $env:IDENTITY_HEADER = $saved
         }
     }
 }

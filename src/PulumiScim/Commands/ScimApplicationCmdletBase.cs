@@ -126,6 +126,11 @@ public abstract class ScimApplicationCmdletBase : ScimSessionCmdletBase
         }
     }
 
+    /// <summary>Whether -WhatIf is in force (the parameter or $WhatIfPreference).</summary>
+    protected bool IsWhatIf =>
+        (MyInvocation.BoundParameters.TryGetValue("WhatIf", out object? w) && w is SwitchParameter { IsPresent: true })
+        || (!MyInvocation.BoundParameters.ContainsKey("WhatIf") && LanguagePrimitives.IsTrue(SessionState.PSVariable.GetValue("WhatIfPreference")));
+
     /// <summary>Writes an error and returns false when the app has no provisioning job yet.</summary>
     protected bool RequireJob(ScimApplication app)
     {

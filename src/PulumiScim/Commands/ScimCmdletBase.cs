@@ -91,11 +91,14 @@ public abstract class ScimCmdletBase : PSCmdlet, IDisposable
                     WriteWarning(e.Message);
                     break;
                 case GraphEventKind.Progress:
-                    var record = new ProgressRecord(ProgressActivityId, ProgressActivity, e.Message) { PercentComplete = e.PercentComplete };
+                    var record = new ProgressRecord(ProgressActivityId, ProgressActivity, e.Message);
                     if (e.PercentComplete > 100)
                     {
                         record.RecordType = ProgressRecordType.Completed;
-                        record.PercentComplete = 100;
+                    }
+                    else
+                    {
+                        record.PercentComplete = Math.Max(-1, e.PercentComplete);
                     }
 
                     WriteProgress(record);

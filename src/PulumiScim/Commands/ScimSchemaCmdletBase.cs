@@ -23,12 +23,29 @@ public abstract class ScimSchemaCmdletBase : ScimApplicationCmdletBase
     /// <summary>Reads the schema, plans with <paramref name="planner"/>, and writes only when the plan has changes.</summary>
     internal void ApplySchemaPlan(ScimApplication app, string action, Func<JsonObject, SchemaPlan> planner)
     {
-        if (!RequireJob(app))
+        JsonObject current;
+        if (app.JobId is null && IsWhatIf)
+        {
+            // -WhatIf down a pipeline whose Set-ScimTenant would create the job: plan against the schema the new job
+            // would get, the scim template's (GET .../synchronization/templates).
+            JsonObject? template = Await(ct => SyncOperations.GetTemplateSchemaAsync(app, ct));
+            if (template is null)
+            {
+                RequireJob(app);
+                return;
+            }
+
+            current = template;
+        }
+        else if (!RequireJob(app))
         {
             return;
         }
+        else
+        {
+            current = Await(ct => SyncOperations.GetSchemaAsync(app, ct));
+        }
 
-        JsonObject current = Await(ct => SyncOperations.GetSchemaAsync(app, ct));
         if (!VerifyPreviousWrite(app, current))
         {
             return;

@@ -59,6 +59,14 @@ public sealed class StartScimProvisioningCommand : ScimApplicationCmdletBase
     /// <inheritdoc/>
     protected override void ProcessApplication(ScimApplication app)
     {
+        if (app.JobId is null && IsWhatIf && !Restart)
+        {
+            // -WhatIf down a pipeline whose Set-ScimTenant would create the job.
+            ShouldProcessChanges(app, "Turn provisioning on", ["provisioning status: (new job) -> Active"]);
+            WriteObject(app);
+            return;
+        }
+
         if (!RequireJob(app))
         {
             return;

@@ -92,6 +92,22 @@ internal static class SyncOperations
         return o;
     }
 
+    /// <summary>The schema a new <c>scim</c> job would start with (the template's), or null when the app offers no such template.</summary>
+    public static async Task<JsonObject?> GetTemplateSchemaAsync(ScimApplication app, CancellationToken ct)
+    {
+        JsonNode? templates = await app.Session.Graph.GetAsync($"{Sync(app)}/templates", ct).ConfigureAwait(false);
+        JsonObject? scim = (templates?["value"] as JsonArray ?? []).OfType<JsonObject>()
+            .FirstOrDefault(t => string.Equals((string?)t["id"], ScimTemplateId, StringComparison.OrdinalIgnoreCase) || string.Equals((string?)t["factoryTag"], ScimTemplateId, StringComparison.OrdinalIgnoreCase));
+        if (scim?["schema"] is not JsonObject schema)
+        {
+            return null;
+        }
+
+        var copy = (JsonObject)schema.DeepClone();
+        copy.Remove("@odata.context");
+        return copy;
+    }
+
     /// <summary>Writes the whole schema with PUT (the service refuses the SDK's PATCH: graph-api.md gotcha 1).</summary>
     public static Task PutSchemaAsync(ScimApplication app, JsonObject schema, CancellationToken ct) =>
         app.Session.Graph.SendCheckedAsync(HttpMethod.Put, $"{Job(app)}/schema", schema, ct);
