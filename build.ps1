@@ -64,6 +64,15 @@ function Invoke-Build {
     Invoke-Native dotnet (@('publish', (Join-Path $root 'src/PulumiScim.Loader/PulumiScim.Loader.csproj')) + $common)
     Invoke-Native dotnet (@('publish', (Join-Path $root 'src/PulumiScim/PulumiScim.csproj')) + $common)
     Copy-Item (Join-Path $root 'PulumiScim.psd1') $moduleOut
+    # The manifest's release notes are the newest CHANGELOG.md section.
+    $changelog = Get-Content (Join-Path $root 'CHANGELOG.md') -Raw
+    $section = [regex]::Match($changelog, '(?ms)^## (v[^\r\n]+)\r?\n(.*?)(?=^## |\z)')
+    if ($section.Success) {
+        $notes = ("$($section.Groups[1].Value)`n$($section.Groups[2].Value.Trim())") -replace "'", "''"
+        $manifestPath = Join-Path $moduleOut 'PulumiScim.psd1'
+        $manifest = (Get-Content $manifestPath -Raw) -replace "ReleaseNotes\s*=\s*'[^']*'", { "ReleaseNotes = '$notes'" }
+        Set-Content -Path $manifestPath -Value $manifest -NoNewline
+    }
     Copy-Item (Join-Path $root 'module/*') $moduleOut
     # Keep only what runs: no pdb/xml/deps of the loader in the shipped folder beyond what the runtime needs.
     Get-ChildItem $bin -Filter '*.xml' | Where-Object Name -notlike '*-Help.xml' | Remove-Item

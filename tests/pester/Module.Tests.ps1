@@ -26,6 +26,14 @@ Describe 'The module' {
         $script:Manifest.PowerShellVersion | Should -Be '7.4'
     }
 
+    It 'carries tags, project URI, licence and the release notes of CHANGELOG.md' {
+        $psData = $script:Manifest.PrivateData.PSData
+        $psData.Tags | Should -Contain 'SCIM'
+        $psData.ProjectUri | Should -Not -BeNullOrEmpty
+        $psData.LicenseUri | Should -Not -BeNullOrEmpty
+        $psData.ReleaseNotes | Should -Match ('^v' + [regex]::Escape($script:Manifest.ModuleVersion))
+    }
+
     It 'loads its cmdlet assembly in a private load context' {
         $type = (Get-Command Get-ScimApplication).ImplementingType
         [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($type.Assembly).Name | Should -Be 'PulumiScim'

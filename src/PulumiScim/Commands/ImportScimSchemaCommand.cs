@@ -72,7 +72,7 @@ public sealed class ImportScimSchemaCommand : ScimApplicationCmdletBase
         WriteVerbose($"Saved the schema as it was to {backup}.");
         Await(ct => SyncOperations.PutSchemaAsync(app, (JsonObject)_schema.DeepClone(), ct));
         app.PendingSchemaCheck = null; // the whole schema was replaced: an earlier step's read-back no longer applies
-        app.LastChangedAt = DateTimeOffset.UtcNow;
+        app.MarkChanged();
         WriteVerbose($"Restored the schema of '{app.DisplayName}' from '{Path}'.");
         WriteObject(app);
     }

@@ -114,7 +114,7 @@ public sealed class AddScimAssignmentCommand : ScimAssignmentCmdletBase
             {
                 // A POST is not resent after a broken connection; a re-run sees the assignment if it was made.
                 Await(ct => app.Session.Graph.SendCheckedAsync(HttpMethod.Post, $"servicePrincipals/{app.Sp}/appRoleAssignedTo", body, ct));
-                app.LastChangedAt = DateTimeOffset.UtcNow;
+                app.MarkChanged();
                 WriteVerbose($"Assigned {change.PrincipalKind.ToString().ToLowerInvariant()} {change.PrincipalDisplayName} to '{app.DisplayName}' ({plan.AppRoleName} role).");
             }
             catch (GraphRequestException ex)
@@ -203,7 +203,7 @@ public sealed class RemoveScimAssignmentCommand : ScimAssignmentCmdletBase
             {
                 try
                 {
-                    app.LastChangedAt = DateTimeOffset.UtcNow;
+                    app.MarkChanged();
                     Await(ct => app.Session.Graph.SendCheckedAsync(HttpMethod.Delete, $"servicePrincipals/{app.Sp}/appRoleAssignedTo/{Uri.EscapeDataString((string?)a["id"] ?? string.Empty)}", (JsonNode?)null, ct));
                     WriteVerbose($"Unassigned {(string?)a["principalDisplayName"]} from '{app.DisplayName}'.");
                 }

@@ -82,7 +82,9 @@ public sealed class WaitScimProvisioningCommand : ScimApplicationCmdletBase
 
             if (changedAt is { } since)
             {
-                return DateTimeOffset.TryParse((string?)last?["timeBegan"], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var began) && began >= since;
+                return DateTimeOffset.TryParse((string?)last?["timeBegan"], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var began)
+                    && began >= since
+                    && (app.CycleBaseline is not { } known || began > known);
             }
 
             return ended != baseline;

@@ -80,7 +80,7 @@ public abstract class ScimSchemaCmdletBase : ScimApplicationCmdletBase
         WriteVerbose($"Saved the schema as it was to {backup} (restore it with Import-ScimSchema -Path).");
         Await(ct => SyncOperations.PutSchemaAsync(app, plan.Schema, ct));
         app.PendingSchemaCheck = (action, planner);
-        app.LastChangedAt = DateTimeOffset.UtcNow;
+        app.MarkChanged();
         WriteVerbose($"{action}: saved ({plan.Summary}).");
         WriteObject(app);
     }

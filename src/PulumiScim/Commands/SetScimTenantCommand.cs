@@ -178,7 +178,7 @@ public sealed class SetScimTenantCommand : ScimApplicationCmdletBase
 
         byte[] body = plan.BuildPutBody(new NetworkCredential(string.Empty, Token).Password);
         Await(ct => SyncOperations.PutSecretsAsync(app, body, ct));
-        app.LastChangedAt = DateTimeOffset.UtcNow;
+        app.MarkChanged();
         app.TenantUrl = tenantUrl;
         app.Scope = syncAll ? "All" : "AssignedOnly";
         WriteVerbose($"Saved the Admin Credentials of '{app.DisplayName}': {plan.Summary}.");

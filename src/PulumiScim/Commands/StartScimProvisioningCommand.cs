@@ -77,7 +77,9 @@ public sealed class StartScimProvisioningCommand : ScimApplicationCmdletBase
             string? scope = ResetScope == ScimResetScope.None ? null : ResetScope.ToString();
             if (ShouldProcessChanges(app, "Restart provisioning", [$"restart the job{(scope is null ? string.Empty : " clearing " + scope)}"]))
             {
-                app.LastChangedAt = DateTimeOffset.UtcNow;
+                // The cycle in progress or last run, read before the restart: Wait-ScimProvisioning waits for a newer one.
+                Await(ct => SyncOperations.RefreshJobAsync(app, ct));
+                app.MarkChanged();
                 Await(ct => SyncOperations.RestartAsync(app, scope, ct));
                 Await(ct => SyncOperations.RefreshJobAsync(app, ct));
                 WriteVerbose($"Restarted provisioning of '{app.DisplayName}'.");
@@ -96,7 +98,7 @@ public sealed class StartScimProvisioningCommand : ScimApplicationCmdletBase
 
         if (ShouldProcessChanges(app, "Turn provisioning on", [$"provisioning status: {app.ProvisioningState ?? "Disabled"} -> Active"]))
         {
-            app.LastChangedAt = DateTimeOffset.UtcNow;
+            app.MarkChanged();
             Await(ct => SyncOperations.StartAsync(app, ct));
             app.ProvisioningState = "Active";
             if (app.StatusCode is "Paused" or "NotConfigured" or "Quarantine" or null)

@@ -43,7 +43,8 @@ internal static class CompletionCache
         var pattern = new WildcardPattern(word + "*", WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant);
         foreach (string c in candidates.Where(pattern.IsMatch).Order(StringComparer.OrdinalIgnoreCase))
         {
-            string text = c.IndexOfAny([' ', '\'', '"', '$', '`', '(', ')', ',', ';', '{', '}', '@', '#']) >= 0 ? "'" + c.Replace("'", "''", StringComparison.Ordinal) + "'" : c;
+            bool quote = c.Length == 0 || c[0] is '@' or '-' || c.IndexOfAny([' ', '\t', '\'', '"', '$', '`', '(', ')', ',', ';', '{', '}', '|', '&', '<', '>', '#']) >= 0;
+            string text = quote ? "'" + c.Replace("'", "''", StringComparison.Ordinal) + "'" : c;
             yield return new CompletionResult(text, c, CompletionResultType.ParameterValue, c);
         }
     }

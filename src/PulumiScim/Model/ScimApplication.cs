@@ -57,6 +57,18 @@ public sealed class ScimApplication
     /// <summary>When a cmdlet of this pipeline last changed the app's provisioning (credentials, schema, assignments, start).</summary>
     internal DateTimeOffset? LastChangedAt { get; set; }
 
+    /// <summary>When the last cycle known at that change began: a cycle that answers the change began after it.</summary>
+    internal DateTimeOffset? CycleBaseline { get; set; }
+
+    /// <summary>Records a change, and the last cycle known when it was made.</summary>
+    internal void MarkChanged()
+    {
+        LastChangedAt = DateTimeOffset.UtcNow;
+        CycleBaseline = System.DateTimeOffset.TryParse((string?)Job?["status"]?["lastExecution"]?["timeBegan"], System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var began) && began.Year > 1
+            ? began
+            : null;
+    }
+
     /// <summary>A copy bound to another session.</summary>
     internal ScimApplication WithSession(ScimGraphSession session) => new(ServicePrincipal, session)
     {
@@ -68,6 +80,7 @@ public sealed class ScimApplication
         Scope = Scope,
         Job = Job,
         LastChangedAt = LastChangedAt,
+        CycleBaseline = CycleBaseline,
     };
 
     /// <summary>The service principal id as Graph path segment.</summary>
