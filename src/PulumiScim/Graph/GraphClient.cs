@@ -131,7 +131,7 @@ internal sealed class GraphClient : IDisposable
             else
             {
                 GraphEvents.Debug($"{method.Method} {shownPath} -> no answer: {failure!.GetType().Name} ({ms:0} ms)");
-                if (!RetryPolicy.IsIdempotent(method))
+                if (!RetryPolicy.IsSafeToResend(method, uri))
                 {
                     throw new GraphRequestException(
                         $"The connection failed during {method.Method} {shownPath} ({failure.Message}). A {method.Method} is not retried automatically " +

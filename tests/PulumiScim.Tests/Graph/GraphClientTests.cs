@@ -107,6 +107,17 @@ public sealed class GraphClientTests
     }
 
     [Fact]
+    public async Task ResendsAReadOnlyOrIdempotentPostActionAfterABrokenConnection()
+    {
+        int n = 0;
+        var handler = new ScriptedHandler(_ => ++n == 1 ? throw new HttpRequestException("reset") : new HttpResponseMessage(HttpStatusCode.NoContent));
+        using GraphClient graph = Client(handler);
+        GraphResponse r = await graph.SendAsync(HttpMethod.Post, "servicePrincipals/1/synchronization/jobs/j/start", null, CancellationToken.None);
+        Assert.Equal(HttpStatusCode.NoContent, r.Status);
+        Assert.Equal(2, handler.Sent.Count);
+    }
+
+    [Fact]
     public async Task ResendsAGetAfterABrokenConnection()
     {
         int n = 0;
