@@ -138,7 +138,10 @@ internal sealed class GraphClient : IDisposable
                         "because it may have been applied; run the command again: it checks what is already in place before writing.",
                         failure,
                         method.Method,
-                        shownPath);
+                        shownPath)
+                    {
+                        ConnectionFailed = true,
+                    };
                 }
             }
 

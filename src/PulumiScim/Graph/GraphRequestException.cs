@@ -43,6 +43,9 @@ public sealed class GraphRequestException : Exception
     /// <summary>Graph's request-id, for Microsoft support.</summary>
     public string? RequestId { get; }
 
+    /// <summary>Whether the connection broke before an answer came, so a write may or may not have been applied.</summary>
+    internal bool ConnectionFailed { get; init; }
+
     private static string Describe(HttpMethod method, string path, HttpStatusCode status, string? code, string? message) =>
         $"Microsoft Graph answered {(int)status} {code ?? status.ToString()} to {method.Method} {path}: {message ?? "(no message)"}";
 }

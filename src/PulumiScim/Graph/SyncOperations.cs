@@ -17,14 +17,31 @@ internal static class SyncOperations
     private static string Job(ScimApplication app) =>
         $"{Sync(app)}/jobs/{Uri.EscapeDataString(app.JobId ?? throw new InvalidOperationException("The app has no provisioning job."))}";
 
-    /// <summary>Creates the <c>scim</c> job, waiting out replication of a just-created app; updates <paramref name="app"/>.</summary>
+    /// <summary>
+    /// Creates the <c>scim</c> job, waiting out replication of a just-created app; updates <paramref name="app"/>. After a
+    /// broken connection the job list is read back, and the POST is sent again only when no scim job exists.
+    /// </summary>
     public static async Task CreateJobAsync(ScimApplication app, CancellationToken ct)
     {
         JsonNode? job = await Consistency.RetryAsync(
             "Creating the provisioning job",
-            c => app.Session.Graph.SendCheckedAsync(HttpMethod.Post, $"{Sync(app)}/jobs", new JsonObject { ["templateId"] = ScimTemplateId }, c),
+            c => CreateOnce.PostAsync(
+                app.Session.Graph,
+                $"{Sync(app)}/jobs",
+                new JsonObject { ["templateId"] = ScimTemplateId },
+                "the provisioning job",
+                c2 => FindScimJobAsync(app, c2),
+                ex => ex.StatusCode == System.Net.HttpStatusCode.Conflict,
+                c),
             ct).ConfigureAwait(false);
         ApplicationQueries.ApplyJob(app, job as JsonObject);
+    }
+
+    private static async Task<JsonObject?> FindScimJobAsync(ScimApplication app, CancellationToken ct)
+    {
+        JsonNode? jobs = await app.Session.Graph.GetAsync($"{Sync(app)}/jobs", ct).ConfigureAwait(false);
+        return (jobs?["value"] as JsonArray ?? []).OfType<JsonObject>()
+            .FirstOrDefault(j => string.Equals((string?)j["templateId"], ScimTemplateId, StringComparison.OrdinalIgnoreCase));
     }
 
     /// <summary>Tests a Tenant URL and token against the SCIM endpoint (Test Connection), without saving anything.</summary>
