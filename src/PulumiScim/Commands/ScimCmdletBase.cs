@@ -91,7 +91,7 @@ public abstract class ScimCmdletBase : PSCmdlet, IDisposable
                     WriteWarning(e.Message);
                     break;
                 case GraphEventKind.Progress:
-                    var record = new ProgressRecord(ProgressActivityId, ProgressActivity, e.Message) { PercentComplete = e.PercentComplete };
+                    var record = new ProgressRecord(ProgressActivityId, ProgressActivity, e.Message) { PercentComplete = Math.Min(e.PercentComplete, 100) };
                     if (e.PercentComplete > 100)
                     {
                         record.RecordType = ProgressRecordType.Completed;
