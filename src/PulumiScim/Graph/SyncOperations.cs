@@ -35,7 +35,18 @@ internal static class SyncOperations
                 c),
             ct).ConfigureAwait(false);
         ApplicationQueries.ApplyJob(app, job as JsonObject);
+        app.JobCreatedAt = DateTime.UtcNow;
     }
+
+    /// <summary>
+    /// Runs a call on the job, waiting out replication (404/403/409) when this module created the job moments ago: a
+    /// new job answers 404 for a while (graph-api.md; the sandbox's options.replicationDelayMs).
+    /// </summary>
+    private static Task<T> OnJobAsync<T>(ScimApplication app, string what, Func<CancellationToken, Task<T>> action, CancellationToken ct) =>
+        IsNewJob(app) ? Consistency.RetryAsync(what, action, ct) : action(ct);
+
+    private static bool IsNewJob(ScimApplication app) =>
+        app.JobCreatedAt is { } created && DateTime.UtcNow - created < Consistency.DefaultTimeout;
 
     private static async Task<JsonObject?> FindScimJobAsync(ScimApplication app, CancellationToken ct)
     {
@@ -79,7 +90,17 @@ internal static class SyncOperations
 
     private static async Task<GraphRequestException?> SendValidationAsync(ScimApplication app, string path, JsonObject body, CancellationToken ct)
     {
-        GraphResponse r = await app.Session.Graph.SendAsync(HttpMethod.Post, path, body, ct).ConfigureAwait(false);
+        GraphResponse r = await OnJobAsync(app, "Test Connection", async c =>
+        {
+            GraphResponse answer = await app.Session.Graph.SendAsync(HttpMethod.Post, path, body, c).ConfigureAwait(false);
+            if (!answer.IsSuccess && IsNewJob(app) && GraphClient.ToException(HttpMethod.Post, "/v1.0/" + path, answer.Status, answer.Body, answer.Headers) is { } lag
+                && Consistency.IsReplicationLag(lag))
+            {
+                throw lag;
+            }
+
+            return answer;
+        }, ct).ConfigureAwait(false);
         return r.IsSuccess ? null : GraphClient.ToException(HttpMethod.Post, "/v1.0/" + path, r.Status, r.Body, r.Headers);
     }
 
@@ -99,7 +120,7 @@ internal static class SyncOperations
     /// <summary>Reads the job's schema.</summary>
     public static async Task<JsonObject> GetSchemaAsync(ScimApplication app, CancellationToken ct)
     {
-        JsonNode? schema = await app.Session.Graph.GetAsync($"{Job(app)}/schema", ct).ConfigureAwait(false);
+        JsonNode? schema = await OnJobAsync(app, "Reading the schema of the new job", c => app.Session.Graph.GetAsync($"{Job(app)}/schema", c), ct).ConfigureAwait(false);
         if (schema is not JsonObject o)
         {
             throw new InvalidDataException("Graph returned an empty synchronization schema.");
@@ -111,17 +132,17 @@ internal static class SyncOperations
 
     /// <summary>Writes the whole schema with PUT (the service refuses the SDK's PATCH: graph-api.md gotcha 1).</summary>
     public static Task PutSchemaAsync(ScimApplication app, JsonObject schema, CancellationToken ct) =>
-        app.Session.Graph.SendCheckedAsync(HttpMethod.Put, $"{Job(app)}/schema", schema, ct);
+        OnJobAsync(app, "Writing the schema of the new job", c => app.Session.Graph.SendCheckedAsync(HttpMethod.Put, $"{Job(app)}/schema", schema, c), ct);
 
     /// <summary>Reads the job into <paramref name="app"/>.</summary>
     public static async Task RefreshJobAsync(ScimApplication app, CancellationToken ct)
     {
-        JsonNode? job = await app.Session.Graph.GetAsync(Job(app), ct).ConfigureAwait(false);
+        JsonNode? job = await OnJobAsync(app, "Reading the new job", c => app.Session.Graph.GetAsync(Job(app), c), ct).ConfigureAwait(false);
         ApplicationQueries.ApplyJob(app, job as JsonObject);
     }
 
     public static Task StartAsync(ScimApplication app, CancellationToken ct) =>
-        app.Session.Graph.SendBytesCheckedAsync(HttpMethod.Post, $"{Job(app)}/start", null, ct);
+        OnJobAsync(app, "Starting the new job", c => app.Session.Graph.SendBytesCheckedAsync(HttpMethod.Post, $"{Job(app)}/start", null, c), ct);
 
     public static Task PauseAsync(ScimApplication app, CancellationToken ct) =>
         app.Session.Graph.SendBytesCheckedAsync(HttpMethod.Post, $"{Job(app)}/pause", null, ct);
