@@ -161,7 +161,11 @@ internal sealed class GraphClient : IDisposable
                             $"(the retry budget is {Retry.MaxTotalWait.TotalSeconds:0} s; raise it with Connect-ScimGraph -MaxRetryWait). Last answer: {inner.GraphMessage}",
                             inner,
                             method.Method,
-                            shownPath);
+                            shownPath)
+                        {
+                            StatusCode = inner.StatusCode,
+                            Code = inner.Code,
+                        };
                     }
                 }
 

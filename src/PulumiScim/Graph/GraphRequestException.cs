@@ -32,10 +32,10 @@ public sealed class GraphRequestException : Exception
     public string Path { get; }
 
     /// <summary>The HTTP status; 0 when no answer came.</summary>
-    public HttpStatusCode StatusCode { get; }
+    public HttpStatusCode StatusCode { get; internal init; }
 
     /// <summary>Graph's error code (e.g. Request_ResourceNotFound).</summary>
-    public string? Code { get; }
+    public string? Code { get; internal init; }
 
     /// <summary>Graph's error message.</summary>
     public string? GraphMessage { get; }

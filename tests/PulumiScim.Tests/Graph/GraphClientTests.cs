@@ -94,6 +94,8 @@ public sealed class GraphClientTests
         Assert.Equal(3, handler.Sent.Count);
         Assert.Contains("503", ex.Message, StringComparison.Ordinal);
         Assert.Contains("-MaxRetryWait", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ex.StatusCode); // so the ErrorRecord's category follows the last answer
+        Assert.Equal("serviceNotAvailable", ex.Code);
     }
 
     [Fact]
