@@ -131,6 +131,18 @@ internal sealed class GraphClient : IDisposable
             else
             {
                 GraphEvents.Debug($"{method.Method} {shownPath} -> no answer: {failure!.GetType().Name} ({ms:0} ms)");
+                if (RetryPolicy.IsUnreachable(failure))
+                {
+                    // Nothing was sent, and waiting does not make a wrong host or a stopped sandbox answer.
+                    throw new GraphRequestException(
+                        $"Could not connect to {uri.Authority} for {method.Method} {shownPath} ({failure.Message}); nothing was sent. " +
+                        "Check the Graph endpoint of the session (Get-ScimGraphSession) and the network (proxy, firewall). " +
+                        "A sandbox session: the sandbox is no longer running; start one with Start-ScimSandbox and connect to it with Connect-ScimGraph.",
+                        failure,
+                        method.Method,
+                        shownPath);
+                }
+
                 if (!RetryPolicy.IsSafeToResend(method, uri))
                 {
                     throw new GraphRequestException(

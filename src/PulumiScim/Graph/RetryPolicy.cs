@@ -55,6 +55,14 @@ internal sealed class RetryPolicy
         IsIdempotent(method)
         || (method == HttpMethod.Post && s_resendablePostActions.Any(a => uri.AbsolutePath.EndsWith(a, StringComparison.OrdinalIgnoreCase)));
 
+    /// <summary>
+    /// Whether a failure means the host cannot be reached at all (name not resolved, connection refused): nothing was
+    /// sent, and retrying for minutes would only hide a wrong endpoint or a stopped sandbox.
+    /// </summary>
+    public static bool IsUnreachable(Exception failure) =>
+        failure is HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError }
+        || failure.InnerException is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionRefused or System.Net.Sockets.SocketError.HostNotFound };
+
     /// <summary>Parses <c>Retry-After</c>: delta seconds (fractional allowed, e.g. <c>2.128</c>) or an HTTP date.</summary>
     public static TimeSpan? ParseRetryAfter(string? value, DateTimeOffset now)
     {

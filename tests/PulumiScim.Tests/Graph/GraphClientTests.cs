@@ -120,6 +120,17 @@ public sealed class GraphClientTests
     }
 
     [Fact]
+    public async Task FailsAtOnceWhenTheHostRefusesTheConnection()
+    {
+        var handler = new ScriptedHandler(_ => throw new HttpRequestException("Connection refused", new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.ConnectionRefused)));
+        using GraphClient graph = Client(handler);
+        var ex = await Assert.ThrowsAsync<GraphRequestException>(() => graph.GetAsync("x", CancellationToken.None));
+        Assert.Single(handler.Sent);
+        Assert.Contains("Could not connect", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("Start-ScimSandbox", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ResendsAGetAfterABrokenConnection()
     {
         int n = 0;
