@@ -131,6 +131,16 @@ public sealed class GraphClientTests
     }
 
     [Fact]
+    public async Task ResendsAGetThatTimedOut()
+    {
+        int n = 0;
+        var handler = new ScriptedHandler(_ => ++n == 1 ? throw new TaskCanceledException("The request was canceled due to the configured HttpClient.Timeout.", new TimeoutException()) : Json(HttpStatusCode.OK, "{}"));
+        using GraphClient graph = Client(handler);
+        await graph.GetAsync("x", CancellationToken.None);
+        Assert.Equal(2, handler.Sent.Count);
+    }
+
+    [Fact]
     public async Task ResendsAGetAfterABrokenConnection()
     {
         int n = 0;
