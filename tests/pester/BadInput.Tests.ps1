@@ -107,6 +107,8 @@ BeforeDiscovery {
                 $gone | Stop-ScimSandbox
                 Get-ScimApplication 'Pulumi Cloud' }
             Id = "GetApplicationFailed,${m}GetScimApplicationCommand"; Category = 'ConnectionError'; Target = 'Pulumi Cloud'; Fix = 'Start-ScimSandbox' }
+        @{ Name = 'a Graph token Graph refuses'; Run = { Connect-ScimGraph -AccessToken $script:wrongToken -GraphEndpoint $script:sb.GraphUri; Get-ScimApplication 'Pulumi Cloud' }
+            Id = "GetApplicationFailed,${m}GetScimApplicationCommand"; Category = 'AuthenticationError'; Target = 'Pulumi Cloud'; Fix = 'The Graph token was refused: run Connect-ScimGraph again' }
         @{ Name = 'a session closed by Disconnect-ScimGraph'; Run = { Disconnect-ScimGraph; Get-ScimApplication 'Pulumi Cloud' }
             Id = "NotConnected,${m}GetScimApplicationCommand"; Category = 'ConnectionError'; Target = $null; Fix = 'Run Connect-ScimGraph first' }
         @{ Name = 'a seed that is not JSON'; Run = { Start-ScimSandbox -SeedPath $script:notJson }
