@@ -25,14 +25,7 @@ internal static class SyncOperations
     {
         JsonNode? job = await Consistency.RetryAsync(
             "Creating the provisioning job",
-            c => CreateOnce.PostAsync(
-                app.Session.Graph,
-                $"{Sync(app)}/jobs",
-                new JsonObject { ["templateId"] = ScimTemplateId },
-                "the provisioning job",
-                c2 => FindScimJobAsync(app, c2),
-                ex => ex.StatusCode == System.Net.HttpStatusCode.Conflict,
-                c),
+            c => CreateJobOnceAsync(app, c),
             ct).ConfigureAwait(false);
         ApplicationQueries.ApplyJob(app, job as JsonObject);
         app.JobCreatedAt = DateTime.UtcNow;
@@ -47,6 +40,34 @@ internal static class SyncOperations
 
     private static bool IsNewJob(ScimApplication app) =>
         app.JobCreatedAt is { } created && DateTime.UtcNow - created < Consistency.DefaultTimeout;
+
+    private static async Task<JsonNode?> CreateJobOnceAsync(ScimApplication app, CancellationToken ct)
+    {
+        try
+        {
+            return await CreateOnce.PostAsync(
+                app.Session.Graph,
+                $"{Sync(app)}/jobs",
+                new JsonObject { ["templateId"] = ScimTemplateId },
+                "the provisioning job",
+                c => FindScimJobAsync(app, c),
+                ex => ex.StatusCode == System.Net.HttpStatusCode.Conflict,
+                ct).ConfigureAwait(false);
+        }
+        catch (GraphRequestException ex) when (ex.StatusCode == System.Net.HttpStatusCode.Conflict)
+        {
+            // A scim job exists already (another run made it, and the job list does not show it yet): use it once it
+            // shows; until then the 409 goes to Consistency.RetryAsync, which waits and comes back here.
+            JsonObject? existing = await FindScimJobAsync(app, ct).ConfigureAwait(false);
+            if (existing is null)
+            {
+                throw;
+            }
+
+            GraphEvents.Verbose($"The app already has the provisioning job {(string?)existing["id"]}; using it.");
+            return existing;
+        }
+    }
 
     private static async Task<JsonObject?> FindScimJobAsync(ScimApplication app, CancellationToken ct)
     {
