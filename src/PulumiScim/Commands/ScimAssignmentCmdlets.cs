@@ -125,6 +125,11 @@ public sealed class AddScimAssignmentCommand : ScimAssignmentCmdletBase
                     ct));
                 WriteVerbose($"Assigned {change.PrincipalKind.ToString().ToLowerInvariant()} {change.PrincipalDisplayName} to '{app.DisplayName}' ({plan.AppRoleName} role).");
             }
+            catch (GraphRequestException ex) when (ex.StatusCode == System.Net.HttpStatusCode.BadRequest && (ex.GraphMessage ?? string.Empty).Contains("already exists", StringComparison.OrdinalIgnoreCase))
+            {
+                // Made moments ago (by another run) and not listed yet: what was wanted is in place.
+                WriteVerbose($"{change.PrincipalDisplayName} is already assigned to '{app.DisplayName}' (Graph says so; the assignment list does not show it yet).");
+            }
             catch (GraphRequestException ex)
             {
                 WriteError(GraphErrorRecord(ex, "AssignmentFailed", change.PrincipalDisplayName));
