@@ -150,7 +150,25 @@ public sealed class ConnectScimGraphCommand : ScimCmdletBase
             ThrowTerminatingError(Error("SandboxStopped", ErrorCategory.ResourceUnavailable, Sandbox, "The sandbox was stopped.", "Start a new one with Start-ScimSandbox."));
         }
 
-        ITokenSource tokens = BuildTokenSource(cloud, scope);
+        ITokenSource tokens;
+        try
+        {
+            tokens = BuildTokenSource(cloud, scope);
+        }
+        catch (ArgumentException ex)
+        {
+            // Azure.Identity checks the tenant id's characters when the credential is built (Invalid tenant id provided).
+            bool tenant = string.Equals(ex.ParamName, "tenantId", StringComparison.OrdinalIgnoreCase);
+            ThrowTerminatingError(Error(
+                tenant ? "InvalidTenantId" : "InvalidCredentialParameter",
+                ErrorCategory.InvalidArgument,
+                tenant ? TenantId : ex.ParamName,
+                tenant ? $"'{TenantId}' is not a tenant id: {ex.Message}" : ex.Message,
+                tenant ? "Pass the directory (tenant) id, a GUID, or a domain such as contoso.onmicrosoft.com." : "Check the connection parameters.",
+                ex));
+            return;
+        }
+
         string? token = null;
         if (tokens is CredentialTokenSource)
         {

@@ -52,11 +52,35 @@ public sealed class NewScimApplicationCommand : ScimSessionCmdletBase
             }
 
             WriteVerbose($"Creating the enterprise app '{DisplayName}' from the non-gallery template {CustomTemplateId}.");
-            JsonNode? created = Await(ct => session.Graph.SendCheckedAsync(
-                HttpMethod.Post,
-                $"applicationTemplates/{CustomTemplateId}/instantiate",
-                new JsonObject { ["displayName"] = DisplayName },
-                ct));
+            JsonNode? created;
+            try
+            {
+                created = Await(ct => session.Graph.SendCheckedAsync(
+                    HttpMethod.Post,
+                    $"applicationTemplates/{CustomTemplateId}/instantiate",
+                    new JsonObject { ["displayName"] = DisplayName },
+                    ct));
+            }
+            catch (GraphRequestException ex) when (ex.ConnectionFailed)
+            {
+                // Not resent: a new app can stay invisible for minutes, so "not found" would not prove it was not created.
+                WriteVerbose($"The connection broke while creating '{DisplayName}'; looking whether Graph created it.");
+                List<JsonObject> found = Await(ct => ApplicationQueries.FindServicePrincipalsAsync(session.Graph, WildcardPattern.Escape(DisplayName), null, null, ct));
+                if (found.Count != 1)
+                {
+                    WriteError(Error(
+                        "NewApplicationUncertain",
+                        ErrorCategory.ConnectionError,
+                        DisplayName,
+                        $"The connection broke while creating '{DisplayName}', and the app is not visible (yet); Entra may still have created it.",
+                        $"Wait a few minutes and run Get-ScimApplication -DisplayName '{DisplayName}'; run New-ScimApplication again only if it is not there.",
+                        ex));
+                    return;
+                }
+
+                created = new JsonObject { ["servicePrincipal"] = found[0].DeepClone() };
+            }
+
             string spId = (string?)created?["servicePrincipal"]?["id"] ?? throw new InvalidDataException("Graph's instantiate answer has no servicePrincipal id.");
             var timeout = TimeSpan.FromSeconds(ReplicationTimeout);
             JsonNode? sp = Await(ct => Consistency.RetryAsync(

@@ -112,10 +112,24 @@ public sealed class AddScimAssignmentCommand : ScimAssignmentCmdletBase
             };
             try
             {
-                // A POST is not resent after a broken connection; a re-run sees the assignment if it was made.
-                Await(ct => app.Session.Graph.SendCheckedAsync(HttpMethod.Post, $"servicePrincipals/{app.Sp}/appRoleAssignedTo", body, ct));
+                // After a broken connection the assignments are read back; the POST is resent only when this one is absent.
+                Await(ct => CreateOnce.PostAsync(
+                    app.Session.Graph,
+                    $"servicePrincipals/{app.Sp}/appRoleAssignedTo",
+                    body,
+                    $"the assignment of {change.PrincipalDisplayName}",
+                    async c => (await PrincipalQueries.ListAssignmentsAsync(app.Session.Graph, app.Sp, c).ConfigureAwait(false)).FirstOrDefault(a =>
+                        string.Equals((string?)a["principalId"], change.PrincipalId, StringComparison.OrdinalIgnoreCase)
+                        && string.Equals((string?)a["appRoleId"], change.AppRoleId.ToString(), StringComparison.OrdinalIgnoreCase)),
+                    ex => ex.StatusCode == System.Net.HttpStatusCode.BadRequest && (ex.GraphMessage ?? string.Empty).Contains("already exists", StringComparison.OrdinalIgnoreCase),
+                    ct));
                 app.MarkChanged();
                 WriteVerbose($"Assigned {change.PrincipalKind.ToString().ToLowerInvariant()} {change.PrincipalDisplayName} to '{app.DisplayName}' ({plan.AppRoleName} role).");
+            }
+            catch (GraphRequestException ex) when (ex.StatusCode == System.Net.HttpStatusCode.BadRequest && (ex.GraphMessage ?? string.Empty).Contains("already exists", StringComparison.OrdinalIgnoreCase))
+            {
+                // Made moments ago (by another run) and not listed yet: what was wanted is in place.
+                WriteVerbose($"{change.PrincipalDisplayName} is already assigned to '{app.DisplayName}' (Graph says so; the assignment list does not show it yet).");
             }
             catch (GraphRequestException ex)
             {

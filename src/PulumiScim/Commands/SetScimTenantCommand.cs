@@ -77,6 +77,18 @@ public sealed class SetScimTenantCommand : ScimApplicationCmdletBase
             _orgName = OrganizationName;
         }
 
+        if (NotificationEmail is not null)
+        {
+            try
+            {
+                NotificationSettings.Email(NotificationEmail);
+            }
+            catch (ArgumentException ex)
+            {
+                ThrowTerminatingError(Error("InvalidNotificationEmail", ErrorCategory.InvalidArgument, NotificationEmail, ex.Message, "Pass one or more e-mail addresses, separated by ';'."));
+            }
+        }
+
         if (ApiUrl is not null)
         {
             try

@@ -40,7 +40,7 @@ public sealed class StartScimSandboxCommand : ScimCmdletBase
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                ThrowTerminatingError(new ErrorRecord(ex, "SeedUnreadable", ErrorCategory.ReadError, SeedPath));
+                ThrowTerminatingError(Error("SeedUnreadable", ErrorCategory.ReadError, SeedPath, $"Could not read the seed '{path}': {ex.Message}", "Check the path, or leave -SeedPath out to use the built-in example tenant.", ex));
             }
         }
 

@@ -163,14 +163,29 @@ internal sealed class GraphClient : IDisposable
             else
             {
                 GraphEvents.Debug($"{method.Method} {shownPath} -> no answer: {failure!.GetType().Name} ({ms:0} ms)");
-                if (!RetryPolicy.IsIdempotent(method))
+                if (RetryPolicy.IsUnreachable(failure))
+                {
+                    // Nothing was sent, and waiting does not make a wrong host or a stopped sandbox answer.
+                    throw new GraphRequestException(
+                        $"Could not connect to {uri.Authority} for {method.Method} {shownPath} ({failure.Message}); nothing was sent. " +
+                        "Check the Graph endpoint of the session (Get-ScimGraphSession) and the network (proxy, firewall). " +
+                        "A sandbox session: the sandbox is no longer running; start one with Start-ScimSandbox and connect to it with Connect-ScimGraph.",
+                        failure,
+                        method.Method,
+                        shownPath);
+                }
+
+                if (!RetryPolicy.IsSafeToResend(method, uri))
                 {
                     throw new GraphRequestException(
                         $"The connection failed during {method.Method} {shownPath} ({failure.Message}). A {method.Method} is not retried automatically " +
                         "because it may have been applied; run the command again: it checks what is already in place before writing.",
                         failure,
                         method.Method,
-                        shownPath);
+                        shownPath)
+                    {
+                        ConnectionFailed = true,
+                    };
                 }
             }
 
@@ -190,7 +205,11 @@ internal sealed class GraphClient : IDisposable
                             $"(the retry budget is {Retry.MaxTotalWait.TotalSeconds:0} s; raise it with Connect-ScimGraph -MaxRetryWait). Last answer: {inner.GraphMessage}",
                             inner,
                             method.Method,
-                            shownPath);
+                            shownPath)
+                        {
+                            StatusCode = inner.StatusCode,
+                            Code = inner.Code,
+                        };
                     }
                 }
 

@@ -32,16 +32,19 @@ public sealed class GraphRequestException : Exception
     public string Path { get; }
 
     /// <summary>The HTTP status; 0 when no answer came.</summary>
-    public HttpStatusCode StatusCode { get; }
+    public HttpStatusCode StatusCode { get; internal init; }
 
     /// <summary>Graph's error code (e.g. Request_ResourceNotFound).</summary>
-    public string? Code { get; }
+    public string? Code { get; internal init; }
 
     /// <summary>Graph's error message.</summary>
     public string? GraphMessage { get; }
 
     /// <summary>Graph's request-id, for Microsoft support.</summary>
     public string? RequestId { get; }
+
+    /// <summary>Whether the connection broke before an answer came, so a write may or may not have been applied.</summary>
+    internal bool ConnectionFailed { get; init; }
 
     private static string Describe(HttpMethod method, string path, HttpStatusCode status, string? code, string? message) =>
         $"Microsoft Graph answered {(int)status} {code ?? status.ToString()} to {method.Method} {path}: {message ?? "(no message)"}";

@@ -40,6 +40,29 @@ internal sealed class RetryPolicy
     public static bool IsIdempotent(HttpMethod method) =>
         method == HttpMethod.Get || method == HttpMethod.Head || method == HttpMethod.Put || method == HttpMethod.Delete || method == HttpMethod.Options;
 
+    /// <summary>
+    /// The POST actions whose effect does not change when they are sent twice: validateCredentials and parseExpression
+    /// only read; start, pause and restart leave the job in the same state however often they arrive.
+    /// </summary>
+    private static readonly string[] s_resendablePostActions = ["/validateCredentials", "/parseExpression", "/start", "/pause", "/restart"];
+
+    /// <summary>
+    /// Whether a request may be sent again after the connection broke before an answer came: idempotent methods, and
+    /// the POST actions in <see cref="s_resendablePostActions"/>. Other POSTs create objects; they are not resent here
+    /// (a create is read back before it is sent again: see CreateOnce).
+    /// </summary>
+    public static bool IsSafeToResend(HttpMethod method, Uri uri) =>
+        IsIdempotent(method)
+        || (method == HttpMethod.Post && s_resendablePostActions.Any(a => uri.AbsolutePath.EndsWith(a, StringComparison.OrdinalIgnoreCase)));
+
+    /// <summary>
+    /// Whether a failure means the host cannot be reached at all (name not resolved, connection refused): nothing was
+    /// sent, and retrying for minutes would only hide a wrong endpoint or a stopped sandbox.
+    /// </summary>
+    public static bool IsUnreachable(Exception failure) =>
+        failure is HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError }
+        || failure.InnerException is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionRefused or System.Net.Sockets.SocketError.HostNotFound };
+
     /// <summary>Parses <c>Retry-After</c>: delta seconds (fractional allowed, e.g. <c>2.128</c>) or an HTTP date.</summary>
     public static TimeSpan? ParseRetryAfter(string? value, DateTimeOffset now)
     {

@@ -17,14 +17,63 @@ internal static class SyncOperations
     private static string Job(ScimApplication app) =>
         $"{Sync(app)}/jobs/{Uri.EscapeDataString(app.JobId ?? throw new InvalidOperationException("The app has no provisioning job."))}";
 
-    /// <summary>Creates the <c>scim</c> job, waiting out replication of a just-created app; updates <paramref name="app"/>.</summary>
+    /// <summary>
+    /// Creates the <c>scim</c> job, waiting out replication of a just-created app; updates <paramref name="app"/>. After a
+    /// broken connection the job list is read back, and the POST is sent again only when no scim job exists.
+    /// </summary>
     public static async Task CreateJobAsync(ScimApplication app, CancellationToken ct)
     {
         JsonNode? job = await Consistency.RetryAsync(
             "Creating the provisioning job",
-            c => app.Session.Graph.SendCheckedAsync(HttpMethod.Post, $"{Sync(app)}/jobs", new JsonObject { ["templateId"] = ScimTemplateId }, c),
+            c => CreateJobOnceAsync(app, c),
             ct).ConfigureAwait(false);
         ApplicationQueries.ApplyJob(app, job as JsonObject);
+        app.JobCreatedAt = DateTime.UtcNow;
+    }
+
+    /// <summary>
+    /// Runs a call on the job, waiting out replication (404/403/409) when this module created the job moments ago: a
+    /// new job answers 404 for a while (graph-api.md; the sandbox's options.replicationDelayMs).
+    /// </summary>
+    private static Task<T> OnJobAsync<T>(ScimApplication app, string what, Func<CancellationToken, Task<T>> action, CancellationToken ct) =>
+        IsNewJob(app) ? Consistency.RetryAsync(what, action, ct) : action(ct);
+
+    private static bool IsNewJob(ScimApplication app) =>
+        app.JobCreatedAt is { } created && DateTime.UtcNow - created < Consistency.DefaultTimeout;
+
+    private static async Task<JsonNode?> CreateJobOnceAsync(ScimApplication app, CancellationToken ct)
+    {
+        try
+        {
+            return await CreateOnce.PostAsync(
+                app.Session.Graph,
+                $"{Sync(app)}/jobs",
+                new JsonObject { ["templateId"] = ScimTemplateId },
+                "the provisioning job",
+                c => FindScimJobAsync(app, c),
+                ex => ex.StatusCode == System.Net.HttpStatusCode.Conflict,
+                ct).ConfigureAwait(false);
+        }
+        catch (GraphRequestException ex) when (ex.StatusCode == System.Net.HttpStatusCode.Conflict)
+        {
+            // A scim job exists already (another run made it, and the job list does not show it yet): use it once it
+            // shows; until then the 409 goes to Consistency.RetryAsync, which waits and comes back here.
+            JsonObject? existing = await FindScimJobAsync(app, ct).ConfigureAwait(false);
+            if (existing is null)
+            {
+                throw;
+            }
+
+            GraphEvents.Verbose($"The app already has the provisioning job {(string?)existing["id"]}; using it.");
+            return existing;
+        }
+    }
+
+    private static async Task<JsonObject?> FindScimJobAsync(ScimApplication app, CancellationToken ct)
+    {
+        JsonNode? jobs = await app.Session.Graph.GetAsync($"{Sync(app)}/jobs", ct).ConfigureAwait(false);
+        return (jobs?["value"] as JsonArray ?? []).OfType<JsonObject>()
+            .FirstOrDefault(j => string.Equals((string?)j["templateId"], ScimTemplateId, StringComparison.OrdinalIgnoreCase));
     }
 
     /// <summary>Tests a Tenant URL and token against the SCIM endpoint (Test Connection), without saving anything.</summary>
@@ -62,7 +111,17 @@ internal static class SyncOperations
 
     private static async Task<GraphRequestException?> SendValidationAsync(ScimApplication app, string path, JsonObject body, CancellationToken ct)
     {
-        GraphResponse r = await app.Session.Graph.SendAsync(HttpMethod.Post, path, body, ct).ConfigureAwait(false);
+        GraphResponse r = await OnJobAsync(app, "Test Connection", async c =>
+        {
+            GraphResponse answer = await app.Session.Graph.SendAsync(HttpMethod.Post, path, body, c).ConfigureAwait(false);
+            if (!answer.IsSuccess && IsNewJob(app) && GraphClient.ToException(HttpMethod.Post, "/v1.0/" + path, answer.Status, answer.Body, answer.Headers) is { } lag
+                && Consistency.IsReplicationLag(lag))
+            {
+                throw lag;
+            }
+
+            return answer;
+        }, ct).ConfigureAwait(false);
         return r.IsSuccess ? null : GraphClient.ToException(HttpMethod.Post, "/v1.0/" + path, r.Status, r.Body, r.Headers);
     }
 
@@ -82,7 +141,7 @@ internal static class SyncOperations
     /// <summary>Reads the job's schema.</summary>
     public static async Task<JsonObject> GetSchemaAsync(ScimApplication app, CancellationToken ct)
     {
-        JsonNode? schema = await app.Session.Graph.GetAsync($"{Job(app)}/schema", ct).ConfigureAwait(false);
+        JsonNode? schema = await OnJobAsync(app, "Reading the schema of the new job", c => app.Session.Graph.GetAsync($"{Job(app)}/schema", c), ct).ConfigureAwait(false);
         if (schema is not JsonObject o)
         {
             throw new InvalidDataException("Graph returned an empty synchronization schema.");
@@ -110,17 +169,17 @@ internal static class SyncOperations
 
     /// <summary>Writes the whole schema with PUT (the service refuses the SDK's PATCH: graph-api.md gotcha 1).</summary>
     public static Task PutSchemaAsync(ScimApplication app, JsonObject schema, CancellationToken ct) =>
-        app.Session.Graph.SendCheckedAsync(HttpMethod.Put, $"{Job(app)}/schema", schema, ct);
+        OnJobAsync(app, "Writing the schema of the new job", c => app.Session.Graph.SendCheckedAsync(HttpMethod.Put, $"{Job(app)}/schema", schema, c), ct);
 
     /// <summary>Reads the job into <paramref name="app"/>.</summary>
     public static async Task RefreshJobAsync(ScimApplication app, CancellationToken ct)
     {
-        JsonNode? job = await app.Session.Graph.GetAsync(Job(app), ct).ConfigureAwait(false);
+        JsonNode? job = await OnJobAsync(app, "Reading the new job", c => app.Session.Graph.GetAsync(Job(app), c), ct).ConfigureAwait(false);
         ApplicationQueries.ApplyJob(app, job as JsonObject);
     }
 
     public static Task StartAsync(ScimApplication app, CancellationToken ct) =>
-        app.Session.Graph.SendBytesCheckedAsync(HttpMethod.Post, $"{Job(app)}/start", null, ct);
+        OnJobAsync(app, "Starting the new job", c => app.Session.Graph.SendBytesCheckedAsync(HttpMethod.Post, $"{Job(app)}/start", null, c), ct);
 
     public static Task PauseAsync(ScimApplication app, CancellationToken ct) =>
         app.Session.Graph.SendBytesCheckedAsync(HttpMethod.Post, $"{Job(app)}/pause", null, ct);

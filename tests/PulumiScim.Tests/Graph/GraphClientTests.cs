@@ -94,6 +94,8 @@ public sealed class GraphClientTests
         Assert.Equal(3, handler.Sent.Count);
         Assert.Contains("503", ex.Message, StringComparison.Ordinal);
         Assert.Contains("-MaxRetryWait", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ex.StatusCode); // so the ErrorRecord's category follows the last answer
+        Assert.Equal("serviceNotAvailable", ex.Code);
     }
 
     [Fact]
@@ -104,6 +106,38 @@ public sealed class GraphClientTests
         var ex = await Assert.ThrowsAsync<GraphRequestException>(() => graph.SendCheckedAsync(HttpMethod.Post, "x", new System.Text.Json.Nodes.JsonObject(), CancellationToken.None));
         Assert.Single(handler.Sent);
         Assert.Contains("not retried", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ResendsAReadOnlyOrIdempotentPostActionAfterABrokenConnection()
+    {
+        int n = 0;
+        var handler = new ScriptedHandler(_ => ++n == 1 ? throw new HttpRequestException("reset") : new HttpResponseMessage(HttpStatusCode.NoContent));
+        using GraphClient graph = Client(handler);
+        GraphResponse r = await graph.SendAsync(HttpMethod.Post, "servicePrincipals/1/synchronization/jobs/j/start", null, CancellationToken.None);
+        Assert.Equal(HttpStatusCode.NoContent, r.Status);
+        Assert.Equal(2, handler.Sent.Count);
+    }
+
+    [Fact]
+    public async Task FailsAtOnceWhenTheHostRefusesTheConnection()
+    {
+        var handler = new ScriptedHandler(_ => throw new HttpRequestException("Connection refused", new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.ConnectionRefused)));
+        using GraphClient graph = Client(handler);
+        var ex = await Assert.ThrowsAsync<GraphRequestException>(() => graph.GetAsync("x", CancellationToken.None));
+        Assert.Single(handler.Sent);
+        Assert.Contains("Could not connect", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("Start-ScimSandbox", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ResendsAGetThatTimedOut()
+    {
+        int n = 0;
+        var handler = new ScriptedHandler(_ => ++n == 1 ? throw new TaskCanceledException("The request was canceled due to the configured HttpClient.Timeout.", new TimeoutException()) : Json(HttpStatusCode.OK, "{}"));
+        using GraphClient graph = Client(handler);
+        await graph.GetAsync("x", CancellationToken.None);
+        Assert.Equal(2, handler.Sent.Count);
     }
 
     [Fact]

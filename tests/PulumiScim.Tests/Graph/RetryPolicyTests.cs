@@ -64,4 +64,21 @@ public sealed class RetryPolicyTests
         Assert.False(RetryPolicy.IsIdempotent(HttpMethod.Post));
         Assert.False(RetryPolicy.IsIdempotent(HttpMethod.Patch));
     }
+
+    [Theory]
+    [InlineData("GET", "servicePrincipals", true)]
+    [InlineData("PUT", "servicePrincipals/1/synchronization/secrets", true)]
+    [InlineData("POST", "servicePrincipals/1/synchronization/jobs/validateCredentials", true)]
+    [InlineData("POST", "servicePrincipals/1/synchronization/jobs/j/validateCredentials", true)]
+    [InlineData("POST", "servicePrincipals/1/synchronization/jobs/j/schema/parseExpression", true)]
+    [InlineData("POST", "servicePrincipals/1/synchronization/jobs/j/start", true)]
+    [InlineData("POST", "servicePrincipals/1/synchronization/jobs/j/pause", true)]
+    [InlineData("POST", "servicePrincipals/1/synchronization/jobs/j/restart", true)]
+    [InlineData("POST", "servicePrincipals/1/synchronization/jobs", false)]
+    [InlineData("POST", "servicePrincipals/1/appRoleAssignedTo", false)]
+    [InlineData("POST", "applicationTemplates/t/instantiate", false)]
+    [InlineData("POST", "servicePrincipals/1/synchronization/jobs/j/provisionOnDemand", false)]
+    [InlineData("PATCH", "servicePrincipals/1", false)]
+    public void ResendsOnlyWhatCannotBeAppliedTwice(string method, string path, bool resend) =>
+        Assert.Equal(resend, RetryPolicy.IsSafeToResend(new HttpMethod(method), new Uri("https://graph.example.test/v1.0/" + path)));
 }

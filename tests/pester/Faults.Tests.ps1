@@ -1,0 +1,315 @@
+# Copyright (c) PulumiScim contributors. Licensed under the MIT License.
+# Issue 6: the guide's pipeline under injected Graph faults (429 with fractional Retry-After, 503, 504, connection
+# resets), under replication lag, with a spent retry budget, and stopped with Ctrl+C. docs/failure-modes.md cites these.
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'common.ps1')
+
+    # Invoke-RestMethod writes the log's JSON array as one object; enumerate it so Where-Object sees requests.
+    # (Get-GraphWrites in common.ps1 calls this by name, so it picks up this definition too.)
+    function Get-SandboxRequests {
+        param([Parameter(Mandatory)] $Sandbox)
+        $log = Invoke-RestMethod -Uri ([Uri]::new($Sandbox.GraphUri, '/_sandbox/requests'))
+        $log | ForEach-Object { $_ }
+    }
+
+    function Set-SandboxFault {
+        param([Parameter(Mandatory)] $Sandbox, [double] $Ratio, [string[]] $Kinds = @('429'), [double] $RetryAfterSeconds = 0.05, [int] $Seed = 1, [string] $Paths)
+        $body = @{ ratio = $Ratio; kinds = $Kinds; retryAfterSeconds = $RetryAfterSeconds; seed = $Seed }
+        if ($Paths) { $body.paths = $Paths }
+        Invoke-RestMethod -Method Post -Uri ([Uri]::new($Sandbox.GraphUri, '/_sandbox/faults')) -Body ($body | ConvertTo-Json) -ContentType 'application/json' | Out-Null
+    }
+
+    function New-SeedFile {
+        # The example seed with some options changed.
+        param([Parameter(Mandatory)] [hashtable] $Options, [Parameter(Mandatory)] [string] $Path)
+        $seed = Get-Content $script:SeedPath -Raw | ConvertFrom-Json -AsHashtable
+        foreach ($k in $Options.Keys) { $seed.options[$k] = $Options[$k] }
+        $seed | ConvertTo-Json -Depth 100 | Set-Content $Path
+        $Path
+    }
+
+    function Get-AppState {
+        param([Parameter(Mandatory)] $Sandbox, [Parameter(Mandatory)] [string] $DisplayName)
+        $state = (Invoke-WebRequest -Uri ([Uri]::new($Sandbox.GraphUri, '/_sandbox/state'))).Content | ConvertFrom-Json -Depth 100
+        $state.applications | Where-Object displayName -eq $DisplayName
+    }
+
+    function Get-UserRule($schema) { $schema.synchronizationRules | Where-Object { $_.objectMappings.sourceObjectName -contains 'User' } }
+
+    function Assert-GuideState {
+        # The guide's end state, read from the sandbox's own state (not through the module).
+        param([Parameter(Mandatory)] $App)
+        $schema = $App.synchronization.jobs[0].schema
+        $rule = Get-UserRule $schema
+        $user = $rule.objectMappings | Where-Object sourceObjectName -eq 'User'
+        $group = $rule.objectMappings | Where-Object sourceObjectName -eq 'Group'
+        ($user.attributeMappings.targetAttributeName | Sort-Object) | Should -Be (@('userName', 'active', 'displayName', 'emails[type eq "work"].value', 'name.givenName', 'name.familyName') | Sort-Object)
+        ($user.attributeMappings | Where-Object targetAttributeName -eq 'userName').source.expression | Should -Be '[mailNickname]'
+        $target = ($schema.directories | Where-Object name -eq $rule.targetDirectoryName).objects | Where-Object name -eq $user.targetObjectName
+        ($target.attributes | Where-Object name -eq 'emails[type eq "work"].value').required | Should -BeTrue
+        $group.enabled | Should -BeTrue
+        $group.attributeMappings.targetAttributeName | Should -Not -Contain 'externalId'
+        $secrets = $App.synchronization.secrets
+        ($secrets | Where-Object key -eq 'BaseAddress').value | Should -Match '/scim/v2/acme$'
+        ($secrets | Where-Object key -eq 'SyncAll').value | Should -Be 'false'
+        @($App.assignments).Count | Should -Be 3
+        @($App.assignments.principalId | Sort-Object -Unique).Count | Should -Be 3
+        $App.synchronization.jobs[0].schedule.state | Should -Be 'Active'
+    }
+
+    $script:faultStatuses = 0, 429, 503, 504
+    $script:seen = [System.Collections.Generic.List[object]]::new()
+}
+
+Describe 'The guide''s pipeline with 20% of Graph requests faulted' {
+    Context 'fault seed <_>' -ForEach (1..20) {
+        BeforeAll {
+            $faultSeed = $_
+            $sb = Start-ScimSandbox -SeedPath $script:SeedPath
+            try {
+                $sb | Connect-ScimGraph -MaxRetryWait 30
+                Set-SandboxFault $sb -Ratio 0.2 -Kinds '429', '503', '504', 'reset' -RetryAfterSeconds 0.05 -Seed $faultSeed
+                Clear-SandboxRequests $sb
+                $VerbosePreference = 'Continue'
+                $errs = $null
+                $all = Invoke-GuidePipeline -Sandbox $sb -BackupPath (Join-Path $TestDrive "b$faultSeed") -ErrorVariable errs -ErrorAction SilentlyContinue 4>&1
+                $VerbosePreference = 'SilentlyContinue'
+                Set-SandboxFault $sb -Ratio 0
+                $script:out = @($all | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] })
+                $script:verbose = ($all | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message -join "`n"
+                $script:errs = @($errs)
+                $script:log = @(Get-SandboxRequests $sb | Where-Object path -like '/v1.0/*')
+                $script:app = Get-AppState $sb 'Pulumi Cloud'
+                $script:seen.AddRange([object[]]$script:log)
+            }
+            finally {
+                Disconnect-ScimGraph -ErrorAction SilentlyContinue
+                $sb | Stop-ScimSandbox
+            }
+        }
+
+        It 'completes without an error' {
+            $script:errs | ForEach-Object { "$($_.FullyQualifiedErrorId): $($_.Exception.Message)" } | Should -BeNullOrEmpty
+            $script:out.ProvisioningState | Should -Be 'Active'
+        }
+
+        It 'ends in the guide''s state' {
+            Assert-GuideState $script:app
+        }
+
+        It 'made each write succeed exactly once and never repeated a write that succeeded' {
+            $writes = @($script:log | Where-Object { $_ | Test-IsWrite })
+            # Every write that did not succeed is an injected fault (no 400 duplicate, no 409 conflict).
+            $writes | Where-Object { $_.status -notin $script:faultStatuses -and ($_.status -lt 200 -or $_.status -ge 300) } | Should -BeNullOrEmpty
+            $ok = @($writes | Where-Object { $_.status -ge 200 -and $_.status -lt 300 })
+            @($ok | Where-Object { $_.method -eq 'POST' -and $_.path -match '/synchronization/jobs$' }).Count | Should -Be 1
+            @($ok | Where-Object { $_.method -eq 'PUT' -and $_.path -match '/synchronization/secrets$' }).Count | Should -Be 1
+            @($ok | Where-Object { $_.method -eq 'PUT' -and $_.path -match '/schema$' }).Count | Should -Be 2
+            @($ok | Where-Object { $_.method -eq 'POST' -and $_.path -match '/appRoleAssignedTo$' }).Count | Should -Be 3
+            @($ok | Where-Object { $_.method -eq 'POST' -and $_.path -match '/start$' }).Count | Should -Be 1
+            $ok.Count | Should -Be 8
+        }
+
+        It 'says in the verbose stream why it waited' {
+            if ($script:log | Where-Object status -eq 429) { $script:verbose | Should -Match 'waiting 0\.05 s as Retry-After asks' }
+            $createReset = $script:log | Where-Object { $_.status -eq 0 -and $_.method -eq 'POST' -and $_.path -match '/(jobs|appRoleAssignedTo)$' }
+            if ($createReset) { $script:verbose | Should -Match 'reading back before sending it again' }
+        }
+    }
+
+    It 'met every kind of fault, including resets of creates and of start' {
+        $faults = $script:seen | Where-Object status -in $script:faultStatuses
+        foreach ($status in $script:faultStatuses) { @($faults | Where-Object status -eq $status).Count | Should -BeGreaterThan 0 -Because "status $status" }
+        $resetPosts = $faults | Where-Object { $_.status -eq 0 -and $_.method -eq 'POST' }
+        @($resetPosts | Where-Object path -match '/(jobs|appRoleAssignedTo)$').Count | Should -BeGreaterThan 0
+        @($resetPosts | Where-Object path -match '/(start|validateCredentials)$').Count | Should -BeGreaterThan 0
+    }
+}
+
+Describe 'A new app on a tenant that takes 3 s to replicate' {
+    BeforeAll {
+        $seed = New-SeedFile -Options @{ replicationDelayMs = 3000 } -Path (Join-Path $TestDrive 'replicating.json')
+        $script:sb = Start-ScimSandbox -SeedPath $seed
+        $script:sb | Connect-ScimGraph
+        $token = ($script:sb.Organizations | Where-Object Name -eq 'acme').Token
+        $errs = $null
+        $script:out = New-ScimApplication -DisplayName 'Pulumi Fresh' |
+            Set-ScimTenant -OrganizationName acme -Token $token |
+            Set-ScimUserMapping -BackupPath (Join-Path $TestDrive 'fresh') |
+            Enable-ScimGroupProvisioning -BackupPath (Join-Path $TestDrive 'fresh') |
+            Add-ScimAssignment -Group 'Platform Team', 'SRE' -User 'grace@contoso.example' |
+            Start-ScimProvisioning -ErrorVariable +errs -ErrorAction SilentlyContinue
+        $script:errs = @($errs)
+        $script:log = @(Get-SandboxRequests $script:sb | Where-Object path -like '/v1.0/*')
+        $script:app = Get-AppState $script:sb 'Pulumi Fresh'
+    }
+
+    AfterAll {
+        Disconnect-ScimGraph
+        $script:sb | Stop-ScimSandbox
+    }
+
+    It 'completes with no manual wait' {
+        $script:errs | Should -BeNullOrEmpty
+        $script:out.DisplayName | Should -Be 'Pulumi Fresh'
+        $script:out.ProvisioningState | Should -Be 'Active'
+    }
+
+    It 'really met the replication lag (404s on the new objects) and waited it out' {
+        @($script:log | Where-Object { $_.status -eq 404 -and $_.path -match '/servicePrincipals/[^/]+$' }).Count | Should -BeGreaterThan 0
+        @($script:log | Where-Object { $_.status -eq 404 -and $_.path -match '/jobs/' }).Count | Should -BeGreaterThan 0
+    }
+
+    It 'ends in the guide''s state' {
+        Assert-GuideState $script:app
+    }
+
+    It 'created one app and one job' {
+        @($script:log | Where-Object { $_.method -eq 'POST' -and $_.path -match '/instantiate$' -and $_.status -lt 300 }).Count | Should -Be 1
+        @($script:log | Where-Object { $_.method -eq 'POST' -and $_.path -match '/synchronization/jobs$' -and $_.status -lt 300 }).Count | Should -Be 1
+    }
+}
+
+Describe 'The retry budget' {
+    BeforeAll {
+        $script:sb = Start-ScimSandbox -SeedPath $script:SeedPath
+    }
+
+    AfterAll {
+        Disconnect-ScimGraph -ErrorAction SilentlyContinue
+        $script:sb | Stop-ScimSandbox
+    }
+
+    It 'gives up on a throttled call once -MaxRetryWait is spent, and says how to raise it' {
+        $script:sb | Connect-ScimGraph -MaxRetryWait 1
+        Set-SandboxFault $script:sb -Ratio 1 -Kinds '429' -RetryAfterSeconds 0.3
+        Clear-SandboxRequests $script:sb
+        $sw = [System.Diagnostics.Stopwatch]::StartNew()
+        $err = $null
+        Get-ScimApplication -DisplayName 'Pulumi Cloud' -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $sw.Elapsed.TotalSeconds | Should -BeLessThan 5
+        Set-SandboxFault $script:sb -Ratio 0
+        $err[0].FullyQualifiedErrorId | Should -Be 'GetApplicationFailed,PulumiScim.Commands.GetScimApplicationCommand'
+        $err[0].CategoryInfo.Category | Should -Be 'LimitsExceeded'
+        $err[0].Exception.Message | Should -Match 'after 4 attempts'
+        $err[0].Exception.Message | Should -Match 'Connect-ScimGraph -MaxRetryWait'
+        # 3 waits of 0.3 s fit in 1 s; a 4th would not.
+        @(Get-SandboxRequests $script:sb | Where-Object path -like '/v1.0/*').Count | Should -Be 4
+    }
+}
+
+Describe 'The read-back of a schema write' {
+    It 'stops the pipeline when the schema no longer holds what the previous step wrote' {
+        $sb = Start-ScimSandbox -SeedPath $script:SeedPath
+        try {
+            $sb | Connect-ScimGraph
+            $token = ($sb.Organizations | Where-Object Name -eq 'acme').Token
+            $app = Get-ScimApplication 'Pulumi Cloud' | Set-ScimTenant -OrganizationName acme -Token $token
+            $original = Join-Path $TestDrive 'original.schema.json'
+            $app | Export-ScimSchema -Path $original | Out-Null
+            $app = $app | Set-ScimUserMapping -BackupPath (Join-Path $TestDrive 'rb')
+            # Another process puts the old mappings back between two steps of the pipeline.
+            Get-ScimApplication 'Pulumi Cloud' | Import-ScimSchema -Path $original -BackupPath (Join-Path $TestDrive 'rb') -Confirm:$false | Out-Null
+            Clear-SandboxRequests $sb
+            $err = $null
+            $app | Enable-ScimGroupProvisioning -BackupPath (Join-Path $TestDrive 'rb') -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $err[0].FullyQualifiedErrorId | Should -Be 'SchemaWriteNotApplied,PulumiScim.Commands.EnableScimGroupProvisioningCommand'
+            $err[0].CategoryInfo.Category | Should -Be 'InvalidResult'
+            $err[0].Exception.Message | Should -Match 'does not hold what the previous step'
+            $err[0].Exception.Message | Should -Match 'Run the pipeline again'
+            Get-GraphWrites $sb | Should -BeNullOrEmpty
+        }
+        finally {
+            Disconnect-ScimGraph -ErrorAction SilentlyContinue
+            $sb | Stop-ScimSandbox
+        }
+    }
+}
+
+Describe 'Ctrl+C' {
+    BeforeAll {
+        function Stop-WhileWaiting {
+            # Runs $Script in another runspace, waits (bounded) until $Until holds, presses "Ctrl+C" (Stop) and
+            # returns how long stopping took.
+            param($Sandbox, [scriptblock] $Script, [scriptblock] $Until, [object[]] $Arguments)
+            $ps = [powershell]::Create()
+            try {
+                $null = $ps.AddScript("Import-Module '$script:ModulePath'").AddStatement().AddScript($Script)
+                foreach ($a in $Arguments) { $null = $ps.AddArgument($a) }
+                $handle = $ps.BeginInvoke()
+                $deadline = [DateTime]::UtcNow.AddSeconds(20)
+                while (-not (& $Until) -and [DateTime]::UtcNow -lt $deadline -and -not $handle.IsCompleted) { Start-Sleep -Milliseconds 50 }
+                (& $Until) | Should -BeTrue -Because 'the command should be waiting by now'
+                $sw = [System.Diagnostics.Stopwatch]::StartNew()
+                $ps.Stop()
+                $sw.Elapsed
+                $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+            }
+            finally {
+                $ps.Dispose()
+            }
+        }
+    }
+
+    It 'stops a wait for Retry-After at once' {
+        $sb = Start-ScimSandbox -SeedPath $script:SeedPath
+        try {
+            $session = $sb | Connect-ScimGraph -PassThru
+            Set-SandboxFault $sb -Ratio 1 -Kinds '429' -RetryAfterSeconds 60
+            Clear-SandboxRequests $sb
+            $took = Stop-WhileWaiting $sb -Script { param($s) Get-ScimApplication 'Pulumi Cloud' -Session $s } -Arguments $session -Until {
+                @(Get-SandboxRequests $sb | Where-Object status -eq 429).Count -gt 0
+            }
+            $took.TotalSeconds | Should -BeLessThan 5
+        }
+        finally {
+            Disconnect-ScimGraph -ErrorAction SilentlyContinue
+            $sb | Stop-ScimSandbox
+        }
+    }
+
+    It 'stops Set-ScimTenant during Test Connection and leaves the saved credentials as they were' {
+        # A Tenant URL whose host accepts the connection and never answers: Test Connection hangs until Ctrl+C.
+        $silent = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+        $silent.Start()
+        $sb = Start-ScimSandbox -SeedPath $script:SeedPath
+        try {
+            $session = $sb | Connect-ScimGraph -PassThru
+            $token = ($sb.Organizations | Where-Object Name -eq 'acme').Token
+            Get-ScimApplication 'Pulumi Cloud' | Set-ScimTenant -OrganizationName acme -Token $token | Out-Null
+            $before = (Get-AppState $sb 'Pulumi Cloud').synchronization.secrets | ConvertTo-Json -Compress
+            Clear-SandboxRequests $sb
+            $api = "http://127.0.0.1:$($silent.LocalEndpoint.Port)"
+            $took = Stop-WhileWaiting $sb -Arguments $session, $token, $api -Until { $silent.Pending() } -Script {
+                param($s, $t, $api)
+                Get-ScimApplication 'Pulumi Cloud' -Session $s | Set-ScimTenant -OrganizationName acme -Token $t -ApiUrl $api -Scope All
+            }
+            $took.TotalSeconds | Should -BeLessThan 5
+            (Get-AppState $sb 'Pulumi Cloud').synchronization.secrets | ConvertTo-Json -Compress | Should -Be $before
+            Get-SandboxRequests $sb | Where-Object { $_.method -eq 'PUT' } | Should -BeNullOrEmpty
+        }
+        finally {
+            Disconnect-ScimGraph -ErrorAction SilentlyContinue
+            $sb | Stop-ScimSandbox
+            $silent.Stop()
+        }
+    }
+
+    It 'stops a replication wait at once' {
+        $seed = New-SeedFile -Options @{ replicationDelayMs = 600000 } -Path (Join-Path $TestDrive 'slow.json')
+        $sb = Start-ScimSandbox -SeedPath $seed
+        try {
+            $session = $sb | Connect-ScimGraph -PassThru
+            Clear-SandboxRequests $sb
+            $took = Stop-WhileWaiting $sb -Script { param($s) New-ScimApplication -DisplayName 'Pulumi Slow' -Session $s } -Arguments $session -Until {
+                @(Get-SandboxRequests $sb | Where-Object { $_.status -eq 404 -and $_.path -match '/servicePrincipals/' }).Count -gt 0
+            }
+            $took.TotalSeconds | Should -BeLessThan 5
+        }
+        finally {
+            Disconnect-ScimGraph -ErrorAction SilentlyContinue
+            $sb | Stop-ScimSandbox
+        }
+    }
+}
