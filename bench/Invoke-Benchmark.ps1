@@ -33,7 +33,7 @@ param(
     [string[]] $Case = @('Import', 'FirstCall', 'Guide', 'Logs', 'Tenants', 'Size'),
     [ValidateRange(1, 100)] [int] $ImportRuns = 5,
     [ValidateRange(1, 100)] [int] $FirstCallRuns = 5,
-    [ValidateRange(1, 50)] [int] $GuideRuns = 3,
+    [ValidateRange(1, 50)] [int] $GuideRuns = 5,
     [ValidateRange(1, 20)] [int] $LogRuns = 2,
     [ValidateRange(1, 10000000)] [int] $LogCount = 100000,
     [ValidateRange(1, 100)] [int] $TenantCount = 20,
@@ -339,29 +339,42 @@ function Test-Budget {
 #region Cases
 
 function Measure-ImportCase {
+    # Beside the bare pwsh, a reference: importing a one-function script module, which pays PowerShell's own
+    # first-command and first-import costs that any module pays.
+    $trivial = Join-Path $script:Scratch 'BenchTrivial.psm1'
+    Set-Content -LiteralPath $trivial -Value 'function Get-BenchTrivial { 1 }'
     $pairs = @(Invoke-Pair -Runs $ImportRuns -Warmup $WarmupRuns `
             -Ours { (Invoke-Pwsh -Arguments @('-NoProfile', '-c', "Import-Module '$($script:ModulePath.Replace("'", "''"))'") -NoResult).WallMs } `
-            -Peer { (Invoke-Pwsh -Arguments @('-NoProfile', '-c', 'exit') -NoResult).WallMs })
+            -Peer {
+            [pscustomobject]@{
+                Exit    = (Invoke-Pwsh -Arguments @('-NoProfile', '-c', 'exit') -NoResult).WallMs
+                Trivial = (Invoke-Pwsh -Arguments @('-NoProfile', '-c', "Import-Module '$($trivial.Replace("'", "''"))'") -NoResult).WallMs
+            }
+        })
     $ours = [double[]]$pairs.Ours
-    $peer = [double[]]$pairs.Peer
+    $peer = [double[]]$pairs.Peer.Exit
+    $reference = [double[]]$pairs.Peer.Trivial
     $diffs = [double[]]@(for ($i = 0; $i -lt $pairs.Count; $i++) { $ours[$i] - $peer[$i] })
+    $overTrivial = [double[]]@(for ($i = 0; $i -lt $pairs.Count; $i++) { $ours[$i] - $reference[$i] })
     $added = Get-Median $diffs
     $ratio = Get-PairRatio $ours $peer
     $facts = (Invoke-Child 'Get-ImportFacts.ps1' @{ ModulePath = $script:ModulePath; ScratchPath = $script:Scratch }).Result
     $heavy = @($facts.graphAzureAssemblies)
     $inContext = if ($facts.contextFound) { Format-CodeList $facts.contextAssemblies } else { 'no such context' }
 
-    Add-Target 'Import adds ≤ 100 ms' (Format-Number $added 'ms') ($added -le 100) "median of per-pair differences; $(Format-Ratio $ratio) of a bare pwsh"
+    Add-Target 'Import adds ≤ 100 ms' (Format-Number $added 'ms') ($added -le 100) "median of per-pair differences; $(Format-Ratio $ratio) of a bare pwsh; $(Format-Number (Get-Median $overTrivial) 'ms') more than importing a one-function script module"
     Add-Target 'No Graph/Azure/Kiota/MSAL assembly loaded at import' $(if ($heavy.Count) { $heavy -join ', ' } else { 'none' }) ($heavy.Count -eq 0)
 
     $script:Sections['1. Import'] = @(
-        "``pwsh -NoProfile -c 'Import-Module <psd1>'`` against ``pwsh -NoProfile -c exit``, $($pairs.Count) pairs after $WarmupRuns warm-up pair(s); wall time of the whole process."
+        "``pwsh -NoProfile -c 'Import-Module <psd1>'`` against ``pwsh -NoProfile -c exit`` (and, as a reference, the import of a one-function script module in the peer's turn), $($pairs.Count) pairs after $WarmupRuns warm-up pair(s); wall time of the whole process."
         ''
         ConvertTo-MarkdownTable -Header 'process', 'median (min–max)' -Rows @(
             , @('Import-Module PulumiScim', (Format-Summary (Get-Summary $ours) 'ms'))
             , @('exit (bare pwsh)', (Format-Summary (Get-Summary $peer) 'ms'))
             , @('**difference** (median of per-pair differences)', (Format-Number $added 'ms'))
             , @('**ratio** ours/bare (median of per-pair ratios)', (Format-Ratio $ratio))
+            , @('reference: Import-Module of a one-function script module', (Format-Summary (Get-Summary $reference) 'ms'))
+            , @('difference ours − reference (median of per-run differences)', (Format-Number (Get-Median $overTrivial) 'ms'))
         )
         ''
         "Once, inside a fresh pwsh (bench/child/Get-ImportFacts.ps1), after a trivial script module was imported first so that PowerShell's own first-import cost is not counted:"
@@ -401,7 +414,8 @@ function Invoke-GuideRun {
     $backup = Join-Path $script:Scratch ('backup-' + [guid]::NewGuid().ToString('n'))
     $parameters = @{ Mode = $Mode; ModulePath = $script:ModulePath; InfoPath = $SandboxHost.InfoPath; BackupPath = $backup }
     Reset-Sandbox $sandbox $SeedBody
-    $first = Invoke-Child 'Invoke-Guide.ps1' ($parameters + @{ WarmRuns = $(if ($Mode -eq 'Ours') { 1 } else { 0 }) })
+    $extra = if ($Mode -eq 'Ours') { @{ WarmRuns = 1; SeedPath = $script:GuideSeed } } else { @{ WarmRuns = 0 } }
+    $first = Invoke-Child 'Invoke-Guide.ps1' ($parameters + $extra)
     $firstProblems = @(Get-GuideProblem $sandbox)
     Clear-RequestLog $sandbox
     $rerun = Invoke-Child 'Invoke-Guide.ps1' ($parameters + @{ WarmRuns = 0 })
@@ -444,6 +458,8 @@ function Get-PhaseRows {
 
 function Measure-GuideCase {
     param([Parameter(Mandatory)] $SandboxHost, [Parameter(Mandatory)] [string] $SeedBody)
+    $script:GuideSeed = Join-Path $script:Scratch 'guide-seed.json'
+    Set-Content -LiteralPath $script:GuideSeed -Value $SeedBody -Encoding utf8NoBOM
     $pairs = @(Invoke-Pair -Runs $GuideRuns `
             -Ours { Invoke-GuideRun -SandboxHost $SandboxHost -Mode Ours -SeedBody $SeedBody } `
             -Peer { Invoke-GuideRun -SandboxHost $SandboxHost -Mode Peer -SeedBody $SeedBody })
@@ -470,13 +486,16 @@ function Measure-GuideCase {
     $wallRerun = [double[]]@($oursRerun.Result.endMs)
     $processSpeedup = Get-PairRatio $wallOurs $wallRerun
     $warmSpeedup = (Get-Median $pipelineFirst) / (Get-Median $warm)
+    $steadyFirst = [double[]]@(foreach ($run in $oursFirst) { $run.Result.steady.firstMs })
+    $steadyRerun = [double[]]@(foreach ($run in $oursFirst) { $run.Result.steady.rerunMs })
+    $steadySpeedup = Get-PairRatio $steadyFirst $steadyRerun
     $rerunWrites = [double[]]@($oursRerun.Result.writes)
     $maxRerunWrites = ($rerunWrites | Measure-Object -Maximum).Maximum
 
     Add-Target 'Whole guide ≤ 1.2× peer wall time' (Format-Ratio $wallRatio) ($wallRatio -le 1.2) 'process start to the pipeline''s end, median of per-pair ratios'
     Add-Target 'Whole guide ≤ peer''s Graph requests' "$(Format-Number $requestsOurs) vs $(Format-Number $requestsPeer)" ($requestsOurs -le $requestsPeer)
     Add-Target 'Whole guide peak RSS < 250 MB' (Format-Summary $peakOurs 'MB') ($peakOurs.Max -lt 250) 'max over runs'
-    Add-Target 'Re-run ≥ 3× faster than the first run' "$(Format-Ratio $rerunSpeedup) (pipeline, fresh process)" ($rerunSpeedup -ge 3) "whole process: $(Format-Ratio $processSpeedup); warm re-run in the same process: $(Format-Ratio $warmSpeedup)"
+    Add-Target 'Re-run ≥ 3× faster than the first run' "$(Format-Ratio $rerunSpeedup) (pipeline, fresh process)" ($rerunSpeedup -ge 3) "each in a fresh process; wall time from process start: $(Format-Ratio $processSpeedup); in a warm process (first run and re-run both after a warm-up): $(Format-Ratio $steadySpeedup)"
     Add-Target 'Re-run writes = 0' (Format-Number $maxRerunWrites) ($maxRerunWrites -eq 0) 'max over runs'
 
     $script:Sections['3. Whole guide'] = @(
@@ -498,7 +517,8 @@ function Measure-GuideCase {
         ConvertTo-MarkdownTable -Header 'ours: first run vs re-run', 'first run', 're-run', 'speed-up' -Rows @(
             , @('pipeline in a fresh process (after import + connect)', (Format-Summary (Get-Summary $pipelineFirst) 'ms'), (Format-Summary (Get-Summary $pipelineRerun) 'ms'), (Format-Ratio $rerunSpeedup))
             , @('wall time: process start to the pipeline''s end', (Format-Summary (Get-Summary $wallOurs) 'ms'), (Format-Summary (Get-Summary $wallRerun) 'ms'), (Format-Ratio $processSpeedup))
-            , @('re-run in the same process right after the first run (warm)', (Format-Summary (Get-Summary $pipelineFirst) 'ms'), (Format-Summary (Get-Summary $warm) 'ms'), (Format-Ratio $warmSpeedup))
+            , @('re-run in the same process right after the cold first run', (Format-Summary (Get-Summary $pipelineFirst) 'ms'), (Format-Summary (Get-Summary $warm) 'ms'), (Format-Ratio $warmSpeedup))
+            , @('steady state: fresh seed restored in that warm process, first run then re-run', (Format-Summary (Get-Summary $steadyFirst) 'ms'), (Format-Summary (Get-Summary $steadyRerun) 'ms'), (Format-Ratio $steadySpeedup))
         )
         ''
         "Ours, where the time goes on the re-run in a fresh process:"
@@ -563,7 +583,7 @@ function Measure-LogsCase {
             $rows.Add(@($metric.Label, 'not available', (Format-Summary (Get-Summary $peer) $metric.Unit), 'n/a'))
         }
     }
-    $intro = "``Get-ScimProvisioningLog -DisplayName 'Pulumi Cloud' | Measure-Object`` against bench/peer/Get-LogsPeer.ps1 (``Invoke-RestMethod`` following ``@odata.nextLink`` over ``GET /v1.0/auditLogs/provisioning?`$filter=jobId eq '<job>'&`$top=1000``), on a sandbox seeded with $(Format-Number $LogCount) generated entries for the app's job; $($peerRuns.Count) run(s) each in fresh processes."
+    $intro = "``Get-ScimProvisioningLog -DisplayName 'Pulumi Cloud' | Measure-Object`` against bench/peer/Get-LogsPeer.ps1 (``Invoke-RestMethod`` following ``@odata.nextLink`` over ``GET /v1.0/auditLogs/provisioning?`$filter=jobId eq '<job>'&`$top=1000``), on a sandbox seeded with $(Format-Number $LogCount) generated entries for the app's job; $($peerRuns.Count) run(s) of the peer and $($oursRuns.Count) of ours, each in a fresh process."
     if ($oursRuns.Count) {
         $oursRate = Get-PairRatio ([double[]]@(foreach ($run in $oursRuns) { & $rate $run })) ([double[]]@(foreach ($run in $peerRuns) { & $rate $run }))
         $firstEntry = Get-Summary ([double[]]@(foreach ($run in $oursRuns) { $run.Result.firstEntryMs }))
@@ -697,7 +717,7 @@ function Write-Report {
     $lines = [System.Collections.Generic.List[string]]::new()
     $lines.Add('# Benchmarks')
     $lines.Add('')
-    $lines.Add("Written by ``build.ps1 Bench`` (bench/Invoke-Benchmark.ps1) in $(Format-Number $script:BenchWatch.Elapsed.TotalSeconds 's'). Every measured run is a fresh ``pwsh -NoProfile`` process; ours and the peer alternate (the order flips every pair). The sandbox runs in a separate pwsh process on 127.0.0.1. Each cell is the median with min–max in parentheses; a ratio ours/peer is the median of the per-pair ratios. Peers are hand-written Invoke-RestMethod scripts in bench/peer. Targets are reported, not enforced.")
+    $lines.Add("Written by bench/Invoke-Benchmark.ps1 (the ``Bench`` task of build.ps1) in $(Format-Number $script:BenchWatch.Elapsed.TotalSeconds 's'). Every measured run is a fresh ``pwsh -NoProfile`` process; ours and the peer alternate (the order flips every pair). The sandbox runs in a separate pwsh process on 127.0.0.1. Each cell is the median with min–max in parentheses; a ratio ours/peer is the median of the per-pair ratios. Peers are hand-written Invoke-RestMethod scripts in bench/peer. Targets are reported, not enforced.")
     $lines.Add('')
     $lines.Add('## Machine')
     $lines.Add('')

@@ -3,13 +3,15 @@
 # Measures the work from before Import-Module (ours) or the peer script's start to the end of the pipeline, the Graph
 # requests and writes it sent (from the sandbox's request log, cleared by the benchmark before this process started),
 # and the peak RSS at that point. Ours also marks when each stage of the pipeline wrote its object, and with
-# -WarmRuns re-runs the pipeline in this same process afterwards (not counted in requests or peak RSS).
+# -WarmRuns re-runs the pipeline in this same process afterwards; with -SeedPath it then restores the seed and times a
+# first run and a re-run in this now warm process (none of these count in requests or peak RSS).
 param(
     [Parameter(Mandatory)] [ValidateSet('Ours', 'Peer')] [string] $Mode,
     [Parameter(Mandatory)] [string] $ModulePath,
     [Parameter(Mandatory)] [string] $InfoPath,
     [Parameter(Mandatory)] [string] $BackupPath,
-    [ValidateRange(0, 10)] [int] $WarmRuns = 0
+    [ValidateRange(0, 10)] [int] $WarmRuns = 0,
+    [string] $SeedPath
 )
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version 3.0
@@ -69,6 +71,16 @@ $warm = @(
         $watch.Elapsed.TotalMilliseconds
     }
 )
-$output = [ordered]@{ startedMs = $startedMs; workMs = $workMs; endMs = $endMs; peakRssKb = $peak; marks = $coldMarks; warmMs = $warm }
+$steady = [ordered]@{}
+if ($Mode -eq 'Ours' -and $SeedPath) {
+    $seedBody = Get-Content -LiteralPath $SeedPath -Raw
+    $null = Invoke-RestMethod -Method Post -Uri ($sandbox.graphUri.TrimEnd('/') + '/_sandbox/state') -Body $seedBody -ContentType 'application/json'
+    foreach ($kind in 'firstMs', 'rerunMs') {
+        $watch.Restart()
+        $null = Invoke-OurGuide
+        $steady[$kind] = $watch.Elapsed.TotalMilliseconds
+    }
+}
+$output = [ordered]@{ startedMs = $startedMs; workMs = $workMs; endMs = $endMs; peakRssKb = $peak; marks = $coldMarks; warmMs = $warm; steady = $steady }
 foreach ($key in $counts.Keys) { $output[$key] = $counts[$key] }
 Write-ChildResult $output
