@@ -1,0 +1,806 @@
+#!/usr/bin/env pwsh
+# Copyright (c) PulumiScim contributors. Licensed under the MIT License.
+<#
+.SYNOPSIS
+    Benchmarks PulumiScim against hand-written Invoke-RestMethod peers and writes docs/benchmarks.md.
+.DESCRIPTION
+    Every measured run is a fresh pwsh process (-NoProfile), ours and the peer alternating (the order flips each
+    pair). The sandbox (Microsoft Graph + Pulumi SCIM emulator on 127.0.0.1) runs in a separate pwsh process
+    (bench/SandboxHost.ps1) and is stopped at the end. Reported: medians, min-max, and the ratio ours/peer as the
+    median of the per-pair ratios. Targets are reported as met or missed; a miss does not fail the run (only an
+    error in a case does).
+
+    Cases: Import, FirstCall, Guide (whole guide and its re-run), Logs, Tenants, Size.
+.PARAMETER ModulePath
+    The built module's manifest (out/PulumiScim/PulumiScim.psd1).
+.PARAMETER OutputPath
+    The markdown report to write.
+.PARAMETER SeedPath
+    The sandbox seed; by default shared/sandbox/example-seed.json beside the repository, else the sandbox's built-in
+    example tenant.
+.PARAMETER Case
+    Which cases to run (all by default).
+.PARAMETER BudgetMinutes
+    A case that would start after this much time is skipped (and reported as skipped).
+.EXAMPLE
+    dotnet pwsh -NoProfile -File bench/Invoke-Benchmark.ps1 -ModulePath out/PulumiScim/PulumiScim.psd1 -OutputPath docs/benchmarks.md
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Mandatory)] [string] $ModulePath,
+    [string] $OutputPath = (Join-Path $PSScriptRoot '../docs/benchmarks.md'),
+    [string] $SeedPath,
+    [string[]] $Case = @('Import', 'FirstCall', 'Guide', 'Logs', 'Tenants', 'Size'),
+    [ValidateRange(1, 100)] [int] $ImportRuns = 5,
+    [ValidateRange(1, 100)] [int] $FirstCallRuns = 5,
+    [ValidateRange(1, 50)] [int] $GuideRuns = 5,
+    [ValidateRange(1, 20)] [int] $LogRuns = 2,
+    [ValidateRange(1, 10000000)] [int] $LogCount = 100000,
+    [ValidateRange(1, 100)] [int] $TenantCount = 20,
+    [ValidateRange(1, 20)] [int] $TenantRuns = 2,
+    [ValidateRange(1, 64)] [int] $ThrottleLimit = 5,
+    [ValidateRange(0, 10)] [int] $WarmupRuns = 1,
+    [ValidateRange(10, 3600)] [int] $ChildTimeoutSeconds = 300,
+    [ValidateRange(1, 600)] [double] $BudgetMinutes = 8
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version 3.0
+
+$script:BenchWatch = [System.Diagnostics.Stopwatch]::StartNew()
+# pwsh -File passes a list as one 'a,b' argument: split it, then check the names.
+$Case = @($Case -split ',' | ForEach-Object { $_.Trim() } | Where-Object { $_ })
+foreach ($name in $Case) {
+    if ($name -notin 'Import', 'FirstCall', 'Guide', 'Logs', 'Tenants', 'Size') { throw "Unknown case '$name': use Import, FirstCall, Guide, Logs, Tenants, Size." }
+}
+$script:ModulePath = (Resolve-Path -LiteralPath $ModulePath).Path
+$script:ModuleFolder = Split-Path -Parent $script:ModulePath
+$script:ChildFolder = Join-Path $PSScriptRoot 'child'
+$script:Pwsh = Join-Path $PSHOME 'pwsh'
+if ($IsWindows) { $script:Pwsh += '.exe' }
+$script:Scratch = Join-Path ([System.IO.Path]::GetTempPath()) ('pulumiscim-bench-' + [guid]::NewGuid().ToString('n'))
+$script:Hosts = [System.Collections.Generic.List[object]]::new()
+$script:Targets = [System.Collections.Generic.List[object]]::new()
+$script:Sections = [ordered]@{}
+$script:Failed = $false
+$script:Loads = [System.Collections.Generic.List[string]]::new()
+
+#region Statistics and formatting
+
+function Get-Median {
+    param([Parameter(Mandatory)] [AllowEmptyCollection()] [double[]] $Values)
+    if ($Values.Count -eq 0) { return [double]::NaN }
+    $sorted = [double[]]($Values | Sort-Object)
+    $mid = [math]::Floor($sorted.Count / 2)
+    if ($sorted.Count % 2) { return $sorted[$mid] }
+    ($sorted[$mid - 1] + $sorted[$mid]) / 2
+}
+
+function Get-Summary {
+    # Median, min and max of a set of measurements.
+    param([Parameter(Mandatory)] [AllowEmptyCollection()] [double[]] $Values)
+    if ($Values.Count -eq 0) {
+        return [pscustomobject]@{ Median = [double]::NaN; Min = [double]::NaN; Max = [double]::NaN; Count = 0 }
+    }
+    $measure = $Values | Measure-Object -Minimum -Maximum
+    [pscustomobject]@{ Median = Get-Median $Values; Min = $measure.Minimum; Max = $measure.Maximum; Count = $Values.Count }
+}
+
+function Get-PairRatio {
+    # The median of ours[i] / peer[i] over the pairs.
+    param([Parameter(Mandatory)] [double[]] $Ours, [Parameter(Mandatory)] [double[]] $Peer)
+    $ratios = for ($i = 0; $i -lt [math]::Min($Ours.Count, $Peer.Count); $i++) {
+        if ($Peer[$i] -ne 0) { $Ours[$i] / $Peer[$i] }
+    }
+    Get-Median @($ratios)
+}
+
+function Format-Number {
+    param([double] $Value, [string] $Unit = '', [int] $Decimals = 0)
+    if ([double]::IsNaN($Value)) { return 'n/a' }
+    $text = $Value.ToString("N$Decimals", [System.Globalization.CultureInfo]::InvariantCulture)
+    if ($Unit) { "$text $Unit" } else { $text }
+}
+
+function Format-Summary {
+    # "median (min–max) unit"; one value when all runs agree.
+    param([Parameter(Mandatory)] $Summary, [string] $Unit = '', [int] $Decimals = 0)
+    if ($Summary.Count -eq 0) { return 'n/a' }
+    $median = Format-Number $Summary.Median -Decimals $Decimals
+    $min = Format-Number $Summary.Min -Decimals $Decimals
+    $max = Format-Number $Summary.Max -Decimals $Decimals
+    $range = if ($min -eq $max) { '' } else { " ($min–$max)" }
+    $suffix = if ($Unit) { " $Unit" } else { '' }
+    "$median$suffix$range"
+}
+
+function Format-Ratio {
+    param([double] $Ratio)
+    if ([double]::IsNaN($Ratio)) { return 'n/a' }
+    $Ratio.ToString('0.00', [System.Globalization.CultureInfo]::InvariantCulture) + '×'
+}
+
+function Format-CodeList {
+    # `a`, `b`, `c` (markdown code spans).
+    param([AllowNull()] [AllowEmptyCollection()] [object[]] $Items)
+    $tick = [char]0x60
+    (@($Items) | Where-Object { $_ } | ForEach-Object { "$tick$_$tick" }) -join ', '
+}
+
+function Add-Target {
+    # One row of the targets table. $Met: $true, $false, or $null (not measured).
+    param(
+        [Parameter(Mandatory)] [string] $Target,
+        [Parameter(Mandatory)] [string] $Measured,
+        [AllowNull()] [object] $Met,
+        [string] $Note = ''
+    )
+    $status = if ($null -eq $Met) { 'not measured' } elseif ($Met) { '**met**' } else { '**missed**' }
+    $script:Targets.Add([pscustomobject]@{ Target = $Target; Measured = $Measured; Status = $status; Note = $Note })
+}
+
+function ConvertTo-MarkdownTable {
+    param([Parameter(Mandatory)] [string[]] $Header, [Parameter(Mandatory)] [AllowEmptyCollection()] [object[]] $Rows)
+    '| ' + ($Header -join ' | ') + ' |'
+    '|' + (($Header | ForEach-Object { '---' }) -join '|') + '|'
+    foreach ($row in $Rows) { '| ' + (@($row) -join ' | ') + ' |' }
+}
+
+#endregion
+
+#region Processes
+
+function Invoke-Pwsh {
+    # Runs a fresh pwsh with the arguments, bounded by the child timeout; returns the wall time measured here, the
+    # exit code, the output, and the parsed BENCH-RESULT line when there is one.
+    param([Parameter(Mandatory)] [string[]] $Arguments, [switch] $NoResult)
+    $info = [System.Diagnostics.ProcessStartInfo]::new($script:Pwsh)
+    foreach ($argument in $Arguments) { $info.ArgumentList.Add($argument) }
+    $info.UseShellExecute = $false
+    $info.RedirectStandardOutput = $true
+    $info.RedirectStandardError = $true
+    $info.Environment['POWERSHELL_TELEMETRY_OPTOUT'] = '1'
+    $info.Environment['POWERSHELL_UPDATECHECK'] = 'Off'
+    $watch = [System.Diagnostics.Stopwatch]::StartNew()
+    $process = [System.Diagnostics.Process]::Start($info)
+    try {
+        $stdout = $process.StandardOutput.ReadToEndAsync()
+        $stderr = $process.StandardError.ReadToEndAsync()
+        if (-not $process.WaitForExit($ChildTimeoutSeconds * 1000)) {
+            $process.Kill($true)
+            throw "A child pwsh ran longer than $ChildTimeoutSeconds s: $($Arguments -join ' ')"
+        }
+        $wallMs = $watch.Elapsed.TotalMilliseconds
+        $process.WaitForExit()
+        $out = $stdout.GetAwaiter().GetResult()
+        $err = $stderr.GetAwaiter().GetResult()
+        $exit = $process.ExitCode
+    }
+    finally {
+        if (-not $process.HasExited) { $process.Kill($true) }
+        $process.Dispose()
+    }
+    $lines = @($out -split "`r?`n")
+    $resultLine = $lines | Where-Object { $_.StartsWith('BENCH-RESULT ') } | Select-Object -Last 1
+    if ($exit -ne 0 -or (-not $NoResult -and -not $resultLine)) {
+        $tail = (($err + "`n" + $out).Trim() -split "`r?`n" | Select-Object -Last 15) -join "`n"
+        throw "A child pwsh failed (exit $exit): $($Arguments -join ' ')`n$tail"
+    }
+    $result = if ($resultLine) { $resultLine.Substring('BENCH-RESULT '.Length) | ConvertFrom-Json } else { $null }
+    [pscustomobject]@{ WallMs = $wallMs; ExitCode = $exit; Result = $result }
+}
+
+function Invoke-Child {
+    # Runs one of bench/child/*.ps1 in a fresh pwsh.
+    param([Parameter(Mandatory)] [string] $Name, [Parameter(Mandatory)] [hashtable] $Parameters)
+    $arguments = [System.Collections.Generic.List[string]]::new()
+    $arguments.AddRange([string[]]@('-NoProfile', '-NonInteractive', '-File', (Join-Path $script:ChildFolder $Name)))
+    foreach ($key in $Parameters.Keys) {
+        $arguments.Add("-$key")
+        $arguments.Add([string]$Parameters[$key])
+    }
+    Invoke-Pwsh -Arguments $arguments.ToArray()
+}
+
+function Start-SandboxHost {
+    # Starts bench/SandboxHost.ps1 in its own pwsh and waits until every sandbox answers.
+    param([Parameter(Mandatory)] [string] $Name, [string] $Seed, [int] $Count = 1)
+    $infoPath = Join-Path $script:Scratch "$Name.info.json"
+    $info = [System.Diagnostics.ProcessStartInfo]::new($script:Pwsh)
+    $arguments = @('-NoProfile', '-NonInteractive', '-File', (Join-Path $PSScriptRoot 'SandboxHost.ps1'),
+        '-ModulePath', $script:ModulePath, '-InfoPath', $infoPath, '-Count', [string]$Count,
+        '-ParentId', [string]$PID, '-MaxSeconds', [string][int]([math]::Max(600, $BudgetMinutes * 120)))
+    if ($Seed) { $arguments += @('-SeedPath', $Seed) }
+    foreach ($argument in $arguments) { $info.ArgumentList.Add($argument) }
+    $info.UseShellExecute = $false
+    $info.Environment['POWERSHELL_TELEMETRY_OPTOUT'] = '1'
+    $info.Environment['POWERSHELL_UPDATECHECK'] = 'Off'
+    $process = [System.Diagnostics.Process]::Start($info)
+    $sandboxHost = [pscustomobject]@{ Name = $Name; Process = $process; InfoPath = $infoPath; Info = $null }
+    $script:Hosts.Add($sandboxHost)
+    $deadline = [DateTime]::UtcNow.AddSeconds(120)
+    while (-not (Test-Path -LiteralPath $infoPath)) {
+        if ($process.HasExited) { throw "The sandbox host '$Name' exited ($($process.ExitCode)) before it was ready." }
+        if ([DateTime]::UtcNow -gt $deadline) { throw "The sandbox host '$Name' was not ready within 120 s." }
+        Start-Sleep -Milliseconds 100
+    }
+    $sandboxHost.Info = Get-Content -LiteralPath $infoPath -Raw | ConvertFrom-Json
+    foreach ($sandbox in $sandboxHost.Info.sandboxes) {
+        $answered = $false
+        while (-not $answered) {
+            try {
+                $null = Invoke-RestMethod -Uri (Get-ControlUri $sandbox 'requests') -TimeoutSec 5
+                $answered = $true
+            }
+            catch {
+                if ([DateTime]::UtcNow -gt $deadline) { throw "The sandbox on $($sandbox.graphUri) did not answer within 120 s." }
+                Start-Sleep -Milliseconds 100
+            }
+        }
+    }
+    $sandboxHost
+}
+
+function Stop-SandboxHost {
+    param([Parameter(Mandatory)] $SandboxHost)
+    $process = $SandboxHost.Process
+    if (-not $process.HasExited) {
+        $process.Kill($true)
+        $null = $process.WaitForExit(15000)
+    }
+    $process.Dispose()
+    $null = $script:Hosts.Remove($SandboxHost)
+}
+
+function Get-ControlUri {
+    param([Parameter(Mandatory)] $Sandbox, [Parameter(Mandatory)] [string] $Name)
+    $Sandbox.graphUri.TrimEnd('/') + "/_sandbox/$Name"
+}
+
+function Reset-Sandbox {
+    # Restores the seed (POST /_sandbox/state) and clears the request log.
+    param([Parameter(Mandatory)] $Sandbox, [Parameter(Mandatory)] [string] $SeedBody)
+    $null = Invoke-RestMethod -Method Post -Uri (Get-ControlUri $Sandbox 'state') -Body $SeedBody -ContentType 'application/json'
+    Clear-RequestLog $Sandbox
+}
+
+function Clear-RequestLog {
+    param([Parameter(Mandatory)] $Sandbox)
+    $null = Invoke-RestMethod -Method Delete -Uri (Get-ControlUri $Sandbox 'requests')
+}
+
+function Get-GuideProblem {
+    # What is not as the guide leaves it (nothing when the run did its job): job active, 6 user mappings with
+    # userName <- [mailNickname], group provisioning on without externalId, 3 assignments.
+    param([Parameter(Mandatory)] $Sandbox)
+    try {
+        $state = (Invoke-WebRequest -Uri (Get-ControlUri $Sandbox 'state')).Content | ConvertFrom-Json -Depth 100
+        $app = $state.applications | Where-Object displayName -eq 'Pulumi Cloud' | Select-Object -First 1
+        $job = @($app.synchronization.jobs)[0]
+        $rule = $job.schema.synchronizationRules | Where-Object { $_.objectMappings.sourceObjectName -contains 'User' } | Select-Object -First 1
+        $user = $rule.objectMappings | Where-Object sourceObjectName -eq 'User'
+        $group = $rule.objectMappings | Where-Object sourceObjectName -eq 'Group'
+        $userName = $user.attributeMappings | Where-Object targetAttributeName -eq 'userName'
+        $groupTargets = @(foreach ($mapping in $group.attributeMappings) { $mapping.targetAttributeName })
+        $assignments = @(if ($app.PSObject.Properties['assignments']) { $app.assignments })
+        @(
+            if ($job.schedule.state -ne 'Active') { "job $($job.schedule.state)" }
+            if (@($user.attributeMappings).Count -ne 6) { "$(@($user.attributeMappings).Count) user mappings" }
+            if ($userName.source.expression -ne '[mailNickname]') { "userName <- $($userName.source.expression)" }
+            if (-not $group.enabled) { 'group provisioning off' }
+            if ($groupTargets -contains 'externalId') { 'group externalId kept' }
+            if ($assignments.Count -ne 3) { "$($assignments.Count) assignments" }
+        )
+    }
+    catch {
+        @("state unreadable: $($_.Exception.Message)")
+    }
+}
+
+function Invoke-Pair {
+    # Runs $Runs measured pairs (after $Warmup unmeasured ones), alternating which side goes first.
+    param(
+        [Parameter(Mandatory)] [int] $Runs,
+        [int] $Warmup = 0,
+        [Parameter(Mandatory)] [scriptblock] $Ours,
+        [Parameter(Mandatory)] [scriptblock] $Peer
+    )
+    $lastPair = [TimeSpan]::Zero
+    for ($i = -$Warmup; $i -lt $Runs; $i++) {
+        # Stop after the first measured pair when another one like the last would end past the time budget (the
+        # report says how many pairs ran).
+        if ($i -gt 0 -and ($script:BenchWatch.Elapsed + $lastPair).TotalMinutes -ge $BudgetMinutes) {
+            Write-Warning "Time budget: $i of $Runs pairs."
+            break
+        }
+        $pairStart = $script:BenchWatch.Elapsed
+        $oursFirst = (($i + $Warmup) % 2) -eq 0
+        if ($oursFirst) { $o = & $Ours; $p = & $Peer } else { $p = & $Peer; $o = & $Ours }
+        $lastPair = $script:BenchWatch.Elapsed - $pairStart
+        if ($i -ge 0) { [pscustomobject]@{ Ours = $o; Peer = $p } }
+    }
+}
+
+function Get-LoadAverage {
+    # The 1-minute load average (other work on the machine skews every number here); n/a off Linux.
+    if (-not (Test-Path -LiteralPath '/proc/loadavg')) { return 'n/a' }
+    ((Get-Content -LiteralPath '/proc/loadavg' -Raw) -split ' ')[0]
+}
+
+function Test-Budget {
+    param([Parameter(Mandatory)] [string] $Name)
+    if ($script:BenchWatch.Elapsed.TotalMinutes -lt $BudgetMinutes) { return $true }
+    $script:Sections[$Name] = @("Skipped: the run had used $([math]::Round($script:BenchWatch.Elapsed.TotalMinutes, 1)) of its $BudgetMinutes minutes.")
+    $false
+}
+
+#endregion
+
+#region Cases
+
+function Measure-ImportCase {
+    # Beside the bare pwsh, a reference: importing a one-function script module, which pays PowerShell's own
+    # first-command and first-import costs that any module pays.
+    $trivial = Join-Path $script:Scratch 'BenchTrivial.psm1'
+    Set-Content -LiteralPath $trivial -Value 'function Get-BenchTrivial { 1 }'
+    $pairs = @(Invoke-Pair -Runs $ImportRuns -Warmup $WarmupRuns `
+            -Ours { (Invoke-Pwsh -Arguments @('-NoProfile', '-c', "Import-Module '$($script:ModulePath.Replace("'", "''"))'") -NoResult).WallMs } `
+            -Peer {
+            [pscustomobject]@{
+                Exit    = (Invoke-Pwsh -Arguments @('-NoProfile', '-c', 'exit') -NoResult).WallMs
+                Trivial = (Invoke-Pwsh -Arguments @('-NoProfile', '-c', "Import-Module '$($trivial.Replace("'", "''"))'") -NoResult).WallMs
+            }
+        })
+    $ours = [double[]]$pairs.Ours
+    $peer = [double[]]$pairs.Peer.Exit
+    $reference = [double[]]$pairs.Peer.Trivial
+    $diffs = [double[]]@(for ($i = 0; $i -lt $pairs.Count; $i++) { $ours[$i] - $peer[$i] })
+    $overTrivial = [double[]]@(for ($i = 0; $i -lt $pairs.Count; $i++) { $ours[$i] - $reference[$i] })
+    $added = Get-Median $diffs
+    $ratio = Get-PairRatio $ours $peer
+    $facts = (Invoke-Child 'Get-ImportFacts.ps1' @{ ModulePath = $script:ModulePath; ScratchPath = $script:Scratch }).Result
+    $heavy = @($facts.graphAzureAssemblies)
+    $inContext = if ($facts.contextFound) { Format-CodeList $facts.contextAssemblies } else { 'no such context' }
+
+    Add-Target 'Import adds ≤ 100 ms' (Format-Number $added 'ms') ($added -le 100) "median of per-pair differences; $(Format-Ratio $ratio) of a bare pwsh; $(Format-Number (Get-Median $overTrivial) 'ms') more than importing a one-function script module"
+    Add-Target 'No Graph/Azure/Kiota/MSAL assembly loaded at import' $(if ($heavy.Count) { $heavy -join ', ' } else { 'none' }) ($heavy.Count -eq 0)
+
+    $script:Sections['1. Import'] = @(
+        "``pwsh -NoProfile -c 'Import-Module <psd1>'`` against ``pwsh -NoProfile -c exit`` (and, as a reference, the import of a one-function script module in the peer's turn), $($pairs.Count) pairs after $WarmupRuns warm-up pair(s); wall time of the whole process."
+        ''
+        ConvertTo-MarkdownTable -Header 'process', 'median (min–max)' -Rows @(
+            , @('Import-Module PulumiScim', (Format-Summary (Get-Summary $ours) 'ms'))
+            , @('exit (bare pwsh)', (Format-Summary (Get-Summary $peer) 'ms'))
+            , @('**difference** (median of per-pair differences)', (Format-Number $added 'ms'))
+            , @('**ratio** ours/bare (median of per-pair ratios)', (Format-Ratio $ratio))
+            , @('reference: Import-Module of a one-function script module', (Format-Summary (Get-Summary $reference) 'ms'))
+            , @('difference ours − reference (median of per-run differences)', (Format-Number (Get-Median $overTrivial) 'ms'))
+        )
+        ''
+        "Once, inside a fresh pwsh (bench/child/Get-ImportFacts.ps1), after a trivial script module was imported first so that PowerShell's own first-import cost is not counted:"
+        ''
+        "- ``Import-Module`` of PulumiScim: $(Format-Number $facts.moduleImportMs 'ms') (the trivial module before it: $(Format-Number $facts.trivialImportMs 'ms')); JIT compiled $(Format-Number $facts.jitMethods) methods in $(Format-Number $facts.jitMs 'ms') during the import."
+        "- Assemblies in the ``PulumiScim`` AssemblyLoadContext right after import: $inContext."
+        "- Assemblies the import loaded (name, version, load context): $(Format-CodeList $facts.newAssemblies)."
+        "- Graph/Azure/Kiota/MSAL/IdentityModel assemblies loaded at import: $(if ($heavy.Count) { Format-CodeList $heavy } else { '**none**' })."
+    )
+    $script:Commands = @($facts.commands)
+}
+
+function Measure-FirstCallCase {
+    param([Parameter(Mandatory)] $SandboxHost)
+    $parameters = @{ ModulePath = $script:ModulePath; InfoPath = $SandboxHost.InfoPath }
+    $pairs = @(Invoke-Pair -Runs $FirstCallRuns -Warmup $WarmupRuns `
+            -Ours { (Invoke-Child 'Invoke-FirstCall.ps1' ($parameters + @{ Mode = 'Ours' })).Result.firstResultMs } `
+            -Peer { (Invoke-Child 'Invoke-FirstCall.ps1' ($parameters + @{ Mode = 'Peer' })).Result.firstResultMs })
+    $ours = [double[]]$pairs.Ours
+    $peer = [double[]]$pairs.Peer
+    $script:Sections['2. First call'] = @(
+        "Time from the process start (its OS start time) to the first application written, measured inside the child; $($pairs.Count) pairs after $WarmupRuns warm-up pair(s). Ours: ``Import-Module``, ``Connect-ScimGraph -AccessToken -GraphEndpoint``, ``Get-ScimApplication``. Peer: ``Invoke-RestMethod`` on ``GET /v1.0/servicePrincipals`` (bench/peer/Get-ApplicationPeer.ps1)."
+        ''
+        ConvertTo-MarkdownTable -Header 'first result after process start', 'median (min–max)' -Rows @(
+            , @('ours', (Format-Summary (Get-Summary $ours) 'ms'))
+            , @('peer', (Format-Summary (Get-Summary $peer) 'ms'))
+            , @('**ratio** ours/peer', (Format-Ratio (Get-PairRatio $ours $peer)))
+        )
+    )
+}
+
+function Invoke-GuideRun {
+    # One side of a guide pair: reset the sandbox, the first run (ours: with one warm re-run in the same process), a
+    # check of the outcome, then a re-run in a fresh process on the configured app and its check.
+    param([Parameter(Mandatory)] $SandboxHost, [Parameter(Mandatory)] [ValidateSet('Ours', 'Peer')] [string] $Mode, [Parameter(Mandatory)] [string] $SeedBody)
+    $sandbox = $SandboxHost.Info.sandboxes[0]
+    $backup = Join-Path $script:Scratch ('backup-' + [guid]::NewGuid().ToString('n'))
+    $parameters = @{ Mode = $Mode; ModulePath = $script:ModulePath; InfoPath = $SandboxHost.InfoPath; BackupPath = $backup }
+    Reset-Sandbox $sandbox $SeedBody
+    $extra = if ($Mode -eq 'Ours') { @{ WarmRuns = 1; SeedPath = $script:GuideSeed } } else { @{ WarmRuns = 0 } }
+    $first = Invoke-Child 'Invoke-Guide.ps1' ($parameters + $extra)
+    $firstProblems = @(Get-GuideProblem $sandbox)
+    Clear-RequestLog $sandbox
+    $rerun = Invoke-Child 'Invoke-Guide.ps1' ($parameters + @{ WarmRuns = 0 })
+    $rerunProblems = @(Get-GuideProblem $sandbox)
+    [pscustomobject]@{ First = $first; FirstProblems = $firstProblems; Rerun = $rerun; RerunProblems = $rerunProblems }
+}
+
+function Get-GuideRows {
+    # Table rows comparing ours and the peer over one kind of run (First or Rerun).
+    param([Parameter(Mandatory)] [object[]] $Pairs, [Parameter(Mandatory)] [string] $Kind)
+    $metrics = @(
+        @{ Label = '**wall time**: process start to the pipeline''s end'; Unit = 'ms'; Get = { param($r) $r.Result.endMs }; Decimals = 0 }
+        @{ Label = 'work time (ours: import + connect + pipeline; peer: the script)'; Unit = 'ms'; Get = { param($r) $r.Result.workMs }; Decimals = 0 }
+        @{ Label = 'Graph requests (/v1.0)'; Unit = ''; Get = { param($r) $r.Result.graphRequests }; Decimals = 0 }
+        @{ Label = 'writes (PUT/PATCH/DELETE, POST but validateCredentials/parseExpression)'; Unit = ''; Get = { param($r) $r.Result.writes }; Decimals = 0 }
+        @{ Label = 'SCIM requests (credential tests)'; Unit = ''; Get = { param($r) $r.Result.otherRequests }; Decimals = 0 }
+        @{ Label = 'peak RSS (VmHWM)'; Unit = 'MB'; Get = { param($r) $r.Result.peakRssKb / 1024 }; Decimals = 0 }
+    )
+    foreach ($metric in $metrics) {
+        $ours = [double[]]@(foreach ($pair in $Pairs) { & $metric.Get $pair.Ours.$Kind })
+        $peer = [double[]]@(foreach ($pair in $Pairs) { & $metric.Get $pair.Peer.$Kind })
+        , @($metric.Label, (Format-Summary (Get-Summary $ours) $metric.Unit $metric.Decimals), (Format-Summary (Get-Summary $peer) $metric.Unit $metric.Decimals), (Format-Ratio (Get-PairRatio $ours $peer)))
+    }
+}
+
+function Get-PhaseRows {
+    # Ours only: how long each step took, from the marks the child took as the pipeline's object passed.
+    param([Parameter(Mandatory)] [object[]] $Runs)
+    $names = @($Runs[0].Result.marks.PSObject.Properties.Name)
+    for ($n = 0; $n -lt $names.Count; $n++) {
+        $values = [double[]]@(foreach ($run in $Runs) {
+                $marks = $run.Result.marks
+                $end = [double]$marks.($names[$n])
+                $start = if ($n -eq 0) { 0.0 } else { [double]$marks.($names[$n - 1]) }
+                $end - $start
+            })
+        , @("``$($names[$n])``", (Format-Summary (Get-Summary $values) 'ms'))
+    }
+}
+
+function Measure-GuideCase {
+    param([Parameter(Mandatory)] $SandboxHost, [Parameter(Mandatory)] [string] $SeedBody)
+    $script:GuideSeed = Join-Path $script:Scratch 'guide-seed.json'
+    Set-Content -LiteralPath $script:GuideSeed -Value $SeedBody -Encoding utf8NoBOM
+    $pairs = @(Invoke-Pair -Runs $GuideRuns `
+            -Ours { Invoke-GuideRun -SandboxHost $SandboxHost -Mode Ours -SeedBody $SeedBody } `
+            -Peer { Invoke-GuideRun -SandboxHost $SandboxHost -Mode Peer -SeedBody $SeedBody })
+    $problems = @(foreach ($pair in $pairs) {
+            foreach ($side in 'Ours', 'Peer') {
+                foreach ($kind in 'First', 'Rerun') {
+                    $list = @($pair.$side."${kind}Problems")
+                    if ($list.Count) { "$side $kind`: $($list -join '; ')" }
+                }
+            }
+        })
+    $oursFirst = @($pairs.Ours.First)
+    $oursRerun = @($pairs.Ours.Rerun)
+    $wallOurs = [double[]]@($oursFirst.Result.endMs)
+    $wallPeer = [double[]]@($pairs.Peer.First.Result.endMs)
+    $wallRatio = Get-PairRatio $wallOurs $wallPeer
+    $requestsOurs = Get-Median ([double[]]@($oursFirst.Result.graphRequests))
+    $requestsPeer = Get-Median ([double[]]@($pairs.Peer.First.Result.graphRequests))
+    $peakOurs = Get-Summary ([double[]]@(foreach ($run in $oursFirst) { $run.Result.peakRssKb / 1024 }))
+    $pipelineFirst = [double[]]@(foreach ($run in $oursFirst) { $run.Result.marks.'Start-ScimProvisioning' - $run.Result.marks.'Connect-ScimGraph' })
+    $pipelineRerun = [double[]]@(foreach ($run in $oursRerun) { $run.Result.marks.'Start-ScimProvisioning' - $run.Result.marks.'Connect-ScimGraph' })
+    $warm = [double[]]@(foreach ($run in $oursFirst) { @($run.Result.warmMs) })
+    $rerunSpeedup = Get-PairRatio $pipelineFirst $pipelineRerun
+    $wallRerun = [double[]]@($oursRerun.Result.endMs)
+    $processSpeedup = Get-PairRatio $wallOurs $wallRerun
+    $warmSpeedup = (Get-Median $pipelineFirst) / (Get-Median $warm)
+    $steadyFirst = [double[]]@(foreach ($run in $oursFirst) { $run.Result.steady.firstMs })
+    $steadyRerun = [double[]]@(foreach ($run in $oursFirst) { $run.Result.steady.rerunMs })
+    $steadySpeedup = Get-PairRatio $steadyFirst $steadyRerun
+    $rerunWrites = [double[]]@($oursRerun.Result.writes)
+    $maxRerunWrites = ($rerunWrites | Measure-Object -Maximum).Maximum
+
+    Add-Target 'Whole guide ≤ 1.2× peer wall time' (Format-Ratio $wallRatio) ($wallRatio -le 1.2) 'process start to the pipeline''s end, median of per-pair ratios'
+    Add-Target 'Whole guide ≤ peer''s Graph requests' "$(Format-Number $requestsOurs) vs $(Format-Number $requestsPeer)" ($requestsOurs -le $requestsPeer)
+    Add-Target 'Whole guide peak RSS < 250 MB' (Format-Summary $peakOurs 'MB') ($peakOurs.Max -lt 250) 'max over runs'
+    Add-Target 'Re-run ≥ 3× faster than the first run' "$(Format-Ratio $rerunSpeedup) (pipeline, fresh process)" ($rerunSpeedup -ge 3) "each in a fresh process; wall time from process start: $(Format-Ratio $processSpeedup); in a warm process (first run and re-run both after a warm-up): $(Format-Ratio $steadySpeedup)"
+    Add-Target 'Re-run writes = 0' (Format-Number $maxRerunWrites) ($maxRerunWrites -eq 0) 'max over runs'
+
+    $script:Sections['3. Whole guide'] = @(
+        "The guide's pipeline (``Get-ScimApplication -DisplayName 'Pulumi Cloud' | Set-ScimTenant -OrganizationName acme -Token `$token | Set-ScimUserMapping -BackupPath `$tmp | Enable-ScimGroupProvisioning -BackupPath `$tmp | Add-ScimAssignment -Group 'Platform Team','SRE' -User 'grace@contoso.example' | Start-ScimProvisioning``) against bench/peer/Invoke-GuidePeer.ps1, $($pairs.Count) pairs, each run in a fresh pwsh on a fresh seed (``POST /_sandbox/state``). Wall time runs from the child's process start (``Process.StartTime``) to the pipeline's last result, measured in the child; work time leaves out pwsh's own start-up. Requests are counted from the sandbox's request log (cleared before each run) and peak RSS is the child's own VmHWM, both right after the pipeline's end."
+        ''
+        ConvertTo-MarkdownTable -Header 'first run', 'ours', 'peer', 'ratio ours/peer' -Rows @(Get-GuideRows $pairs 'First')
+        ''
+        "Ours, where the time goes (first run; each step ends when it wrote the app to the next one):"
+        ''
+        ConvertTo-MarkdownTable -Header 'step', 'median (min–max)' -Rows @(Get-PhaseRows $oursFirst)
+        ''
+        "The outcome was checked in the sandbox's state after every run (job active, 6 user mappings, userName <- [mailNickname], group provisioning on without externalId, 3 assignments): $(if ($problems.Count) { 'problems: ' + ($problems -join '; ') } else { 'all runs of both sides left the app as the guide says.' })"
+    )
+    $script:Sections['4. Re-run'] = @(
+        "The same pipeline again on the app the first run configured, in a new fresh pwsh ($($pairs.Count) pairs). The peer re-creates nothing it can see exists (the job, the assignments) but, as a hand-written script does, writes the secrets and the schema again and starts the job."
+        ''
+        ConvertTo-MarkdownTable -Header 're-run', 'ours', 'peer', 'ratio ours/peer' -Rows @(Get-GuideRows $pairs 'Rerun')
+        ''
+        ConvertTo-MarkdownTable -Header 'ours: first run vs re-run', 'first run', 're-run', 'speed-up' -Rows @(
+            , @('pipeline in a fresh process (after import + connect)', (Format-Summary (Get-Summary $pipelineFirst) 'ms'), (Format-Summary (Get-Summary $pipelineRerun) 'ms'), (Format-Ratio $rerunSpeedup))
+            , @('wall time: process start to the pipeline''s end', (Format-Summary (Get-Summary $wallOurs) 'ms'), (Format-Summary (Get-Summary $wallRerun) 'ms'), (Format-Ratio $processSpeedup))
+            , @('re-run in the same process right after the cold first run', (Format-Summary (Get-Summary $pipelineFirst) 'ms'), (Format-Summary (Get-Summary $warm) 'ms'), (Format-Ratio $warmSpeedup))
+            , @('steady state: fresh seed restored in that warm process, first run then re-run', (Format-Summary (Get-Summary $steadyFirst) 'ms'), (Format-Summary (Get-Summary $steadyRerun) 'ms'), (Format-Ratio $steadySpeedup))
+        )
+        ''
+        "Ours, where the time goes on the re-run in a fresh process:"
+        ''
+        ConvertTo-MarkdownTable -Header 'step', 'median (min–max)' -Rows @(Get-PhaseRows $oursRerun)
+    )
+}
+
+function New-LogSeed {
+    # The example seed with a scim job for 'Pulumi Cloud' and $LogCount generated provisioning log entries.
+    param([Parameter(Mandatory)] [string] $SeedBody)
+    $seed = $SeedBody | ConvertFrom-Json -AsHashtable -Depth 100
+    $app = $seed['applications'] | Where-Object { $_['displayName'] -eq 'Pulumi Cloud' } | Select-Object -First 1
+    if (-not $app) { throw "The seed has no 'Pulumi Cloud' application." }
+    $app['synchronization'] = @{ jobs = @(@{ templateId = 'scim'; schema = 'template' }) }
+    $seed['provisioningLogs'] = @{ generate = @{ count = $LogCount; failureRatio = 0.1; from = '2026-11-01T00:00:00Z'; seed = 7 } }
+    $path = Join-Path $script:Scratch 'logs-seed.json'
+    Set-Content -LiteralPath $path -Value ($seed | ConvertTo-Json -Depth 100) -Encoding utf8NoBOM
+    $path
+}
+
+function Invoke-LogRun {
+    param([Parameter(Mandatory)] $SandboxHost, [Parameter(Mandatory)] [ValidateSet('Ours', 'Peer')] [string] $Mode)
+    $sandbox = $SandboxHost.Info.sandboxes[0]
+    Clear-RequestLog $sandbox
+    $run = Invoke-Child 'Invoke-Logs.ps1' @{ Mode = $Mode; ModulePath = $script:ModulePath; InfoPath = $SandboxHost.InfoPath }
+    $log = Invoke-RestMethod -Uri (Get-ControlUri $sandbox 'requests')
+    $graph = 0
+    foreach ($entry in $log) { if ($entry.path -like '/v1.0/*') { $graph++ } }
+    Add-Member -InputObject $run -NotePropertyName Requests -NotePropertyValue $graph
+    $run
+}
+
+function Measure-LogsCase {
+    param([Parameter(Mandatory)] $SandboxHost)
+    # Once ours reports that Get-ScimProvisioningLog is missing, the remaining runs are the peer's only.
+    $availability = @{ Ours = $true }
+    $pairs = @(Invoke-Pair -Runs $LogRuns `
+            -Ours { if ($availability.Ours) { $run = Invoke-LogRun $SandboxHost Ours; $availability.Ours = [bool]$run.Result.available; $run } } `
+            -Peer { Invoke-LogRun $SandboxHost Peer })
+    $peerRuns = @($pairs.Peer)
+    $oursRuns = @($pairs | Where-Object { $_.Ours -and $_.Ours.Result.available } | ForEach-Object { $_.Ours })
+    $rate = { param($r) $r.Result.entries / ($r.Result.totalMs / 1000) }
+    $rows = [System.Collections.Generic.List[object]]::new()
+    $metrics = @(
+        @{ Label = 'entries'; Unit = ''; Get = { param($r) $r.Result.entries } }
+        @{ Label = 'entries/s'; Unit = ''; Get = $rate }
+        @{ Label = 'time to all entries (command start to count)'; Unit = 'ms'; Get = { param($r) $r.Result.totalMs } }
+        @{ Label = 'time to first entry (from the command''s start)'; Unit = 'ms'; Get = { param($r) $r.Result.firstEntryMs } }
+        @{ Label = 'time to first entry (from process start)'; Unit = 'ms'; Get = { param($r) $r.Result.firstSinceStart } }
+        @{ Label = 'Graph requests'; Unit = ''; Get = { param($r) $r.Requests } }
+        @{ Label = 'peak RSS (VmHWM)'; Unit = 'MB'; Get = { param($r) $r.Result.peakRssKb / 1024 } }
+        @{ Label = 'process wall time (start to exit, measured by the benchmark)'; Unit = 'ms'; Get = { param($r) $r.WallMs } }
+    )
+    foreach ($metric in $metrics) {
+        $peer = [double[]]@(foreach ($run in $peerRuns) { & $metric.Get $run })
+        if ($oursRuns.Count) {
+            $ours = [double[]]@(foreach ($run in $oursRuns) { & $metric.Get $run })
+            $rows.Add(@($metric.Label, (Format-Summary (Get-Summary $ours) $metric.Unit), (Format-Summary (Get-Summary $peer) $metric.Unit), (Format-Ratio (Get-PairRatio $ours $peer))))
+        }
+        else {
+            $rows.Add(@($metric.Label, 'not available', (Format-Summary (Get-Summary $peer) $metric.Unit), 'n/a'))
+        }
+    }
+    $intro = "``Get-ScimProvisioningLog -DisplayName 'Pulumi Cloud' | Measure-Object`` against bench/peer/Get-LogsPeer.ps1 (``Invoke-RestMethod`` following ``@odata.nextLink`` over ``GET /v1.0/auditLogs/provisioning?`$filter=jobId eq '<job>'&`$top=1000``), on a sandbox seeded with $(Format-Number $LogCount) generated entries for the app's job; $($peerRuns.Count) run(s) of the peer and $($oursRuns.Count) of ours, each in a fresh process."
+    if ($oursRuns.Count) {
+        $oursRate = Get-PairRatio ([double[]]@(foreach ($run in $oursRuns) { & $rate $run })) ([double[]]@(foreach ($run in $peerRuns) { & $rate $run }))
+        $firstEntry = Get-Summary ([double[]]@(foreach ($run in $oursRuns) { $run.Result.firstEntryMs }))
+        $peak = Get-Summary ([double[]]@(foreach ($run in $oursRuns) { $run.Result.peakRssKb / 1024 }))
+        Add-Target 'Logs ≥ 2× peer entries/s' (Format-Ratio $oursRate) ($oursRate -ge 2)
+        Add-Target 'Logs: first entry < 1 s' (Format-Summary $firstEntry 'ms') ($firstEntry.Max -lt 1000) 'from the command''s start, max over runs'
+        Add-Target "Logs: peak RSS < 250 MB at $(Format-Number $LogCount)" (Format-Summary $peak 'MB') ($peak.Max -lt 250) 'max over runs'
+    }
+    else {
+        $intro += ' **Get-ScimProvisioningLog is not in the module yet: ours is not available; the peer''s numbers are the baseline.**'
+        Add-Target 'Logs ≥ 2× peer entries/s' 'not available' $null 'Get-ScimProvisioningLog is not in the module yet'
+        Add-Target 'Logs: first entry < 1 s' 'not available' $null
+        Add-Target "Logs: peak RSS < 250 MB at $(Format-Number $LogCount)" 'not available' $null
+    }
+    $script:Sections['5. Provisioning logs'] = @(
+        $intro
+        ''
+        ConvertTo-MarkdownTable -Header 'logs', 'ours', 'peer', 'ratio ours/peer' -Rows $rows.ToArray()
+    )
+}
+
+function Measure-TenantsCase {
+    param([Parameter(Mandatory)] $SandboxHost, [Parameter(Mandatory)] [string] $SeedBody)
+    $sandboxes = @($SandboxHost.Info.sandboxes)
+    $run = {
+        param([string] $Mode)
+        foreach ($sandbox in $sandboxes) { Reset-Sandbox $sandbox $SeedBody }
+        $backup = Join-Path $script:Scratch ('tenants-' + [guid]::NewGuid().ToString('n'))
+        Invoke-Child 'Invoke-Tenants.ps1' @{ Mode = $Mode; ModulePath = $script:ModulePath; InfoPath = $SandboxHost.InfoPath; BackupPath = $backup; ThrottleLimit = $ThrottleLimit }
+    }
+    $pairs = @(Invoke-Pair -Runs $TenantRuns -Ours { & $run 'Parallel' } -Peer { & $run 'Sequential' })
+    $parallel = [double[]]@($pairs.Ours.Result.workMs)
+    $sequential = [double[]]@($pairs.Peer.Result.workMs)
+    $parallelEnd = [double[]]@($pairs.Ours.Result.endMs)
+    $sequentialEnd = [double[]]@($pairs.Peer.Result.endMs)
+    $active = @(foreach ($pair in $pairs) { "$($pair.Ours.Result.active)/$($pair.Ours.Result.tenants) and $($pair.Peer.Result.active)/$($pair.Peer.Result.tenants)" })
+    $script:Sections['6. Many tenants'] = @(
+        "$($sandboxes.Count) sandbox tenants (one host process, each seeded with the example seed, reset before each run). ``ForEach-Object -Parallel -ThrottleLimit $ThrottleLimit`` (each runspace imports the module, connects to its own sandbox and runs the guide's pipeline) against one tenant after another in one runspace (import once, then connect and run per tenant); $($pairs.Count) run(s) each, alternating. Work time is measured in the child from before the first import to the last result; wall time adds pwsh's own start-up."
+        ''
+        ConvertTo-MarkdownTable -Header "$($sandboxes.Count) tenants", 'parallel', 'one after another', 'ratio parallel/sequential' -Rows @(
+            , @('work time in the child', (Format-Summary (Get-Summary $parallel) 'ms'), (Format-Summary (Get-Summary $sequential) 'ms'), (Format-Ratio (Get-PairRatio $parallel $sequential)))
+            , @('wall time: process start to the last result', (Format-Summary (Get-Summary $parallelEnd) 'ms'), (Format-Summary (Get-Summary $sequentialEnd) 'ms'), (Format-Ratio (Get-PairRatio $parallelEnd $sequentialEnd)))
+            , @('per tenant (work time / tenants)', (Format-Number ((Get-Median $parallel) / $sandboxes.Count) 'ms'), (Format-Number ((Get-Median $sequential) / $sandboxes.Count) 'ms'), '')
+        )
+        ''
+        "Tenants whose job ended Active (parallel and sequential, per run): $($active -join '; ')."
+    )
+}
+
+function Measure-SizeCase {
+    $files = @(Get-ChildItem -LiteralPath $script:ModuleFolder -Recurse -File)
+    $folderBytes = ($files | Measure-Object -Property Length -Sum).Sum
+    $pdbBytes = ($files | Where-Object Extension -eq '.pdb' | Measure-Object -Property Length -Sum).Sum
+    $largest = @($files | Sort-Object Length -Descending | Select-Object -First 5 | ForEach-Object { "$(Format-CodeList $_.Name) $(Format-Number ($_.Length / 1KB) 'KB')" })
+    $outFolder = Split-Path -Parent $script:ModuleFolder
+    $package = Get-ChildItem -Path (Join-Path $outFolder '*.nupkg') -File -ErrorAction SilentlyContinue | Sort-Object LastWriteTime -Descending | Select-Object -First 1
+    if ($package) {
+        $packageMb = $package.Length / 1MB
+        $packageText = "$(Format-Number $packageMb 'MB' 2) (``$($package.Name)``, written $($package.LastWriteTimeUtc.ToString('u')))"
+        $note = ''
+    }
+    else {
+        $zip = Join-Path $script:Scratch 'PulumiScim.zip'
+        Add-Type -AssemblyName System.IO.Compression.FileSystem
+        [System.IO.Compression.ZipFile]::CreateFromDirectory($script:ModuleFolder, $zip, [System.IO.Compression.CompressionLevel]::Optimal, $false)
+        $packageMb = (Get-Item -LiteralPath $zip).Length / 1MB
+        $packageText = "$(Format-Number $packageMb 'MB' 2) (**estimate**: a zip of the module folder; no ``out/*.nupkg`` exists, the Package task is not implemented yet)"
+        $note = 'estimated from a zip of the module folder'
+    }
+    Add-Target '.nupkg < 25 MB' (Format-Number $packageMb 'MB' 2) ($packageMb -lt 25) $note
+    $script:Sections['7. Size'] = @(
+        ConvertTo-MarkdownTable -Header 'what', 'size' -Rows @(
+            , @('module folder (out/PulumiScim)', "$(Format-Number ($folderBytes / 1MB) 'MB' 2) in $($files.Count) files, of which .pdb $(Format-Number ($pdbBytes / 1MB) 'MB' 2)")
+            , @('package', $packageText)
+        )
+        ''
+        "Largest files: $($largest -join ', ')."
+    )
+}
+
+#endregion
+
+#region Report
+
+function Get-MachineRow {
+    $cpu = 'unknown'
+    $memory = 'unknown'
+    $os = [System.Runtime.InteropServices.RuntimeInformation]::OSDescription
+    if (Test-Path -LiteralPath '/proc/cpuinfo') {
+        $line = Select-String -LiteralPath '/proc/cpuinfo' -Pattern '^model name\s*:\s*(.+)$' | Select-Object -First 1
+        if ($line) { $cpu = $line.Matches[0].Groups[1].Value.Trim() }
+    }
+    if (Test-Path -LiteralPath '/proc/meminfo') {
+        $line = Select-String -LiteralPath '/proc/meminfo' -Pattern '^MemTotal:\s+(\d+)\s+kB' | Select-Object -First 1
+        if ($line) { $memory = Format-Number ([double]$line.Matches[0].Groups[1].Value / 1MB) 'GiB' 1 }
+    }
+    if (Test-Path -LiteralPath '/etc/os-release') {
+        $line = Select-String -LiteralPath '/etc/os-release' -Pattern '^PRETTY_NAME="?([^"]+)"?' | Select-Object -First 1
+        if ($line) { $os = $line.Matches[0].Groups[1].Value }
+    }
+    if (Test-Path -LiteralPath '/proc/sys/kernel/osrelease') {
+        $os += ', kernel ' + (Get-Content -LiteralPath '/proc/sys/kernel/osrelease' -Raw).Trim()
+    }
+    $cpus = [string][System.Environment]::ProcessorCount
+    $nproc = Get-Command -Name nproc -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
+    if ($nproc) { $cpus = [string](& $nproc.Source) }
+    $commit = 'unknown'
+    $git = Get-Command -Name git -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
+    if ($git) {
+        $head = & $git.Source -C $PSScriptRoot rev-parse --short HEAD 2>$null
+        if ($LASTEXITCODE -eq 0 -and $head) {
+            $dirty = & $git.Source -C $PSScriptRoot status --porcelain --untracked-files=no 2>$null
+            $commit = "$head$(if ($dirty) { ' (with uncommitted changes)' })"
+        }
+    }
+    $version = (Import-PowerShellDataFile -LiteralPath $script:ModulePath).ModuleVersion
+    @(
+        , @('date (UTC)', [DateTime]::UtcNow.ToString('yyyy-MM-dd HH:mm'))
+        , @('CPUs (nproc)', $cpus)
+        , @('CPU model', $cpu)
+        , @('memory', $memory)
+        , @('OS', $os)
+        , @('pwsh', "$($PSVersionTable.PSVersion) ($script:Pwsh)")
+        , @('.NET', [System.Runtime.InteropServices.RuntimeInformation]::FrameworkDescription)
+        , @('module', "PulumiScim $version, commit $commit")
+    )
+}
+
+function Write-Report {
+    param([Parameter(Mandatory)] [object[]] $MachineRows)
+    $lines = [System.Collections.Generic.List[string]]::new()
+    $lines.Add('# Benchmarks')
+    $lines.Add('')
+    $lines.Add("Written by bench/Invoke-Benchmark.ps1 (the ``Bench`` task of build.ps1) in $(Format-Number $script:BenchWatch.Elapsed.TotalSeconds 's'). Every measured run is a fresh ``pwsh -NoProfile`` process; ours and the peer alternate (the order flips every pair). The sandbox runs in a separate pwsh process on 127.0.0.1. Each cell is the median with min–max in parentheses; a ratio ours/peer is the median of the per-pair ratios. Peers are hand-written Invoke-RestMethod scripts in bench/peer. Targets are reported, not enforced.")
+    $lines.Add('')
+    $lines.Add('## Machine')
+    $lines.Add('')
+    foreach ($line in (ConvertTo-MarkdownTable -Header 'machine', 'value' -Rows $MachineRows)) { $lines.Add($line) }
+    $lines.Add('')
+    $lines.Add("1-minute load average ($(Get-LoadAverage) at the end; when each case started: $($script:Loads -join ', ')). A load above the CPU count means other processes competed for the CPUs during the run, which widens the ranges and inflates cold-start times on both sides.")
+    $lines.Add('')
+    $lines.Add("Repetitions: import $ImportRuns, first call $FirstCallRuns (each after $WarmupRuns warm-up pair(s)), guide $GuideRuns, logs $LogRuns, tenants $TenantRuns.")
+    $lines.Add('')
+    $lines.Add('## Targets')
+    $lines.Add('')
+    $rows = @(foreach ($target in $script:Targets) { , @($target.Target, $target.Measured, $target.Status, $target.Note) })
+    foreach ($line in (ConvertTo-MarkdownTable -Header 'target', 'measured', 'status', 'note' -Rows $rows)) { $lines.Add($line) }
+    foreach ($name in @($script:Sections.Keys | Sort-Object)) {
+        $lines.Add('')
+        $lines.Add("## $name")
+        $lines.Add('')
+        foreach ($line in $script:Sections[$name]) { $lines.Add([string]$line) }
+    }
+    $folder = Split-Path -Parent $OutputPath
+    if ($folder -and -not (Test-Path -LiteralPath $folder)) { $null = New-Item -ItemType Directory -Path $folder }
+    Set-Content -LiteralPath $OutputPath -Value $lines -Encoding utf8NoBOM
+}
+
+function Invoke-Case {
+    # Runs one case; an error is written into its section (and fails the run) instead of stopping the others.
+    param([Parameter(Mandatory)] [string] $Name, [Parameter(Mandatory)] [string] $Section, [Parameter(Mandatory)] [scriptblock] $Body)
+    if ($Name -notin $Case) { return }
+    if (-not (Test-Budget $Section)) { return }
+    $script:Loads.Add("$Section $(Get-LoadAverage)")
+    Write-Host "[$([math]::Round($script:BenchWatch.Elapsed.TotalSeconds))s] $Section (load $(Get-LoadAverage))"
+    try {
+        & $Body
+    }
+    catch {
+        $script:Failed = $true
+        Write-Warning "$Section failed: $($_.Exception.Message)"
+        $script:Sections[$Section] = @("**Error**: $($_.Exception.Message -replace '\r?\n', ' ')")
+    }
+}
+
+#endregion
+
+$null = New-Item -ItemType Directory -Path $script:Scratch
+try {
+    if (-not $SeedPath) {
+        $shared = Join-Path $PSScriptRoot '../../shared/sandbox/example-seed.json'
+        if (Test-Path -LiteralPath $shared) { $SeedPath = (Resolve-Path -LiteralPath $shared).Path }
+    }
+    $machine = Get-MachineRow
+
+    Invoke-Case 'Import' '1. Import' { Measure-ImportCase }
+
+    # The seed restored before each run: the seed file, or the built-in tenant as a fresh sandbox exports it.
+    $seedBody = if ($SeedPath) { Get-Content -LiteralPath $SeedPath -Raw } else { $null }
+    $mainHost = $null
+    if ('FirstCall' -in $Case -or 'Guide' -in $Case -or (-not $seedBody -and ('Logs' -in $Case -or 'Tenants' -in $Case))) {
+        $mainHost = Start-SandboxHost -Name 'main' -Seed $SeedPath
+        if (-not $seedBody) { $seedBody = (Invoke-WebRequest -Uri (Get-ControlUri $mainHost.Info.sandboxes[0] 'state')).Content }
+    }
+    Invoke-Case 'FirstCall' '2. First call' { Measure-FirstCallCase -SandboxHost $mainHost }
+    Invoke-Case 'Guide' '3. Whole guide' { Measure-GuideCase -SandboxHost $mainHost -SeedBody $seedBody }
+    if ($mainHost) { Stop-SandboxHost $mainHost }
+
+    Invoke-Case 'Tenants' '6. Many tenants' {
+        $seedFile = Join-Path $script:Scratch 'tenant-seed.json'
+        Set-Content -LiteralPath $seedFile -Value $seedBody -Encoding utf8NoBOM
+        $tenantHost = Start-SandboxHost -Name 'tenants' -Seed $seedFile -Count $TenantCount
+        try { Measure-TenantsCase -SandboxHost $tenantHost -SeedBody $seedBody } finally { Stop-SandboxHost $tenantHost }
+    }
+    Invoke-Case 'Size' '7. Size' { Measure-SizeCase }
+    # The longest case last: if the budget runs out, it is the one cut short.
+    Invoke-Case 'Logs' '5. Provisioning logs' {
+        $logHost = Start-SandboxHost -Name 'logs' -Seed (New-LogSeed -SeedBody $seedBody)
+        try { Measure-LogsCase -SandboxHost $logHost } finally { Stop-SandboxHost $logHost }
+    }
+
+    Write-Report -MachineRows $machine
+    Write-Host "Wrote $OutputPath in $([math]::Round($script:BenchWatch.Elapsed.TotalSeconds)) s."
+    foreach ($target in $script:Targets) { Write-Host ("{0,-14} {1}: {2}" -f ($target.Status -replace '\*', ''), $target.Target, $target.Measured) }
+}
+finally {
+    foreach ($sandboxHost in @($script:Hosts)) { Stop-SandboxHost $sandboxHost }
+    Remove-Item -LiteralPath $script:Scratch -Recurse -Force -ErrorAction SilentlyContinue
+}
+if ($script:Failed) { exit 1 }

@@ -1,0 +1,78 @@
+# Copyright (c) PulumiScim contributors. Licensed under the MIT License.
+# Dot-sourced by every benchmark child script: reading the sandbox info, the request log, the peak RSS, and writing the
+# one result line the benchmark parses (always the last line of the child's output).
+
+$script:ProcessStart = [System.Diagnostics.Process]::GetCurrentProcess().StartTime
+
+function Get-SinceProcessStartMs {
+    # Milliseconds since this process started (the OS's start time of the pwsh process).
+    ([DateTime]::Now - $script:ProcessStart).TotalMilliseconds
+}
+
+function Get-PeakRssKb {
+    # VmHWM ("high water mark" of the resident set) from /proc/self/status, in kB; 0 where /proc is missing.
+    $status = '/proc/self/status'
+    if (-not (Test-Path -LiteralPath $status)) { return 0 }
+    foreach ($line in [System.IO.File]::ReadAllLines($status)) {
+        if ($line -match '^VmHWM:\s+(\d+)\s+kB') { return [long]$Matches[1] }
+    }
+    return 0
+}
+
+function Read-SandboxInfo {
+    # The sandbox host's info file (bench/SandboxHost.ps1): every sandbox's URIs and test tokens.
+    param([Parameter(Mandatory)] [string] $InfoPath)
+    Get-Content -LiteralPath $InfoPath -Raw | ConvertFrom-Json
+}
+
+function ConvertTo-TestSecret {
+    # The sandbox's own test tokens arrive as text in the info file; the cmdlets take SecureString.
+    param([Parameter(Mandatory)] [string] $Value)
+    ConvertTo-SecureString -String $Value -AsPlainText -Force
+}
+
+function Get-SandboxOrganizationToken {
+    param([Parameter(Mandatory)] $Sandbox, [string] $Name = 'acme')
+    $org = $Sandbox.organizations | Where-Object name -eq $Name | Select-Object -First 1
+    if (-not $org) { throw "The sandbox has no organization '$Name'." }
+    $org
+}
+
+function Test-GraphWrite {
+    # A write changes state: PUT, PATCH, DELETE, and POST other than the read-only validateCredentials and parseExpression.
+    param([Parameter(Mandatory)] $Request)
+    $Request.path -like '/v1.0/*' -and (
+        $Request.method -in 'PUT', 'PATCH', 'DELETE' -or
+        ($Request.method -eq 'POST' -and $Request.path -notmatch '/(validateCredentials|parseExpression)$'))
+}
+
+function Get-RequestCount {
+    # Counts the sandbox's request log (control endpoints are not logged): Graph /v1.0 requests, writes, SCIM requests.
+    param([Parameter(Mandatory)] [string] $GraphUri)
+    # The sandbox may log a request just after answering it: read until two reads 50 ms apart agree (at most 20).
+    $uri = $GraphUri.TrimEnd('/') + '/_sandbox/requests'
+    # Invoke-RestMethod writes a JSON array as one object: assign it, then count its items.
+    $log = Invoke-RestMethod -Uri $uri
+    for ($i = 0; $i -lt 20; $i++) {
+        Start-Sleep -Milliseconds 50
+        $again = Invoke-RestMethod -Uri $uri
+        if (@($again).Count -eq @($log).Count) { break }
+        $log = $again
+    }
+    $graph = 0; $writes = 0; $other = 0
+    foreach ($request in $log) {
+        if ($request.path -like '/v1.0/*') {
+            $graph++
+            if (Test-GraphWrite $request) { $writes++ }
+        }
+        else { $other++ }
+    }
+    [ordered]@{ graphRequests = $graph; writes = $writes; otherRequests = $other }
+}
+
+function Write-ChildResult {
+    # The last line of output: BENCH-RESULT {json}. Adds the peak RSS unless the caller measured it already.
+    param([Parameter(Mandatory)] [System.Collections.IDictionary] $Result)
+    if (-not $Result.Contains('peakRssKb')) { $Result['peakRssKb'] = Get-PeakRssKb }
+    [Console]::Out.WriteLine('BENCH-RESULT ' + ($Result | ConvertTo-Json -Depth 5 -Compress))
+}
