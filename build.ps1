@@ -112,7 +112,11 @@ function Invoke-PesterTests {
     if (Test-Path $summary) { Remove-Item $summary }
     & $pwshExe -NoProfile -NonInteractive -File (Join-Path $root 'tools/PesterTest.ps1') -PesterPath $pester -ModulePath (Join-Path $moduleOut 'PulumiScim.psd1') -TestPath (Join-Path $root 'tests/pester') -SummaryPath $summary -NuGetRoot (Get-NuGetPackageRoot) | Out-Host
     if (-not (Test-Path $summary)) { throw 'The Pester run ended without a summary (it crashed before finishing).' }
-    Get-Content $summary -Raw | ConvertFrom-Json
+    $result = Get-Content $summary -Raw | ConvertFrom-Json
+    if ($result.Passed -isnot [long] -and $result.Passed -isnot [int] -or $result.Failed -isnot [long] -and $result.Failed -isnot [int]) {
+        throw "The Pester summary is incomplete ($((Get-Content $summary -Raw) -replace '\s+', ' ')): the run did not finish."
+    }
+    $result
 }
 
 switch ($Task) {

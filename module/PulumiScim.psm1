@@ -5,7 +5,8 @@
 
 $binPath = [System.IO.Path]::Combine($PSScriptRoot, 'bin')
 if (-not ('PulumiScim.Loader.LoadContext' -as [type])) {
-    Add-Type -Path ([System.IO.Path]::Combine($binPath, 'PulumiScim.Loader.dll'))
+    # LoadFrom rather than Add-Type: same result, without Add-Type's start-up cost (measured: 200-570 ms under load).
+    $null = [System.Reflection.Assembly]::LoadFrom([System.IO.Path]::Combine($binPath, 'PulumiScim.Loader.dll'))
 }
 
 $mainModule = [PulumiScim.Loader.LoadContext]::Initialize()

@@ -34,7 +34,36 @@ public sealed class LoadContext : AssemblyLoadContext
         }
 
         string path = Path.Combine(_assemblyDir, assemblyName.Name + ".dll");
-        return File.Exists(path) ? LoadFromAssemblyPath(path) : null;
+        if (!File.Exists(path) || IsServedByRuntime(assemblyName))
+        {
+            return null;
+        }
+
+        return LoadFromAssemblyPath(path);
+    }
+
+    /// <summary>
+    /// Whether the running .NET ships this assembly at the requested version or newer (System.Text.Json,
+    /// System.Diagnostics.DiagnosticSource, ...). Such framework assemblies are shared with Default: loading the
+    /// module's older package copy would only cost time, and there is nothing to isolate.
+    /// </summary>
+    private static bool IsServedByRuntime(AssemblyName wanted)
+    {
+        string framework = Path.Combine(Path.GetDirectoryName(typeof(object).Assembly.Location)!, wanted.Name + ".dll");
+        if (!File.Exists(framework))
+        {
+            return false;
+        }
+
+        try
+        {
+            Version? available = AssemblyName.GetAssemblyName(framework).Version;
+            return available is not null && (wanted.Version is null || available >= wanted.Version);
+        }
+        catch (Exception ex) when (ex is BadImageFormatException or IOException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Loads the cmdlet assembly into the module's private load context (once per process).</summary>

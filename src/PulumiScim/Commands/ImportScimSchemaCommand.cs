@@ -70,6 +70,7 @@ public sealed class ImportScimSchemaCommand : ScimApplicationCmdletBase
         string? backupDir = BackupPath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(BackupPath);
         string backup = SchemaFiles.SaveBackup(app, current, backupDir);
         WriteVerbose($"Saved the schema as it was to {backup}.");
+        app.SchemaRead = null;
         Await(ct => SyncOperations.PutSchemaAsync(app, (JsonObject)_schema.DeepClone(), ct));
         app.PendingSchemaCheck = null; // the whole schema was replaced: an earlier step's read-back no longer applies
         app.MarkChanged();

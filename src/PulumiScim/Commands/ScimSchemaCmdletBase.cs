@@ -41,6 +41,11 @@ public abstract class ScimSchemaCmdletBase : ScimApplicationCmdletBase
         {
             return;
         }
+        else if (app.PendingSchemaCheck is null && app.SchemaRead is { } read && DateTime.UtcNow - read.At < ScimApplication.ReuseWindow)
+        {
+            // The previous step read this schema moments ago and changed nothing: reuse that read.
+            current = read.Schema;
+        }
         else
         {
             current = Await(ct => SyncOperations.GetSchemaAsync(app, ct));
@@ -64,6 +69,7 @@ public abstract class ScimSchemaCmdletBase : ScimApplicationCmdletBase
 
         if (plan.IsEmpty)
         {
+            app.SchemaRead = app.JobId is null ? null : (current, app.SchemaRead is { } r && ReferenceEquals(r.Schema, current) ? r.At : DateTime.UtcNow);
             WriteVerbose($"{action}: the schema of '{app.DisplayName}' already is as the guide prescribes; nothing to write.");
             WriteObject(app);
             return;
@@ -78,6 +84,7 @@ public abstract class ScimSchemaCmdletBase : ScimApplicationCmdletBase
         string? backupDir = BackupPath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(BackupPath);
         string backup = SchemaFiles.SaveBackup(app, current, backupDir);
         WriteVerbose($"Saved the schema as it was to {backup} (restore it with Import-ScimSchema -Path).");
+        app.SchemaRead = null;
         Await(ct => SyncOperations.PutSchemaAsync(app, plan.Schema, ct));
         app.PendingSchemaCheck = (action, planner);
         app.MarkChanged();

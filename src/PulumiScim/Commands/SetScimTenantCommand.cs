@@ -130,7 +130,10 @@ public sealed class SetScimTenantCommand : ScimApplicationCmdletBase
         IReadOnlyList<KeyValuePair<string, string?>> saved = [];
         if (!newJob)
         {
-            JsonArray secrets = Await(ct => ApplicationQueries.RefreshSecretsAsync(app, ct));
+            // Get-ScimApplication read the secrets moments ago in the same pipeline: reuse that read.
+            JsonArray secrets = app.SecretsRead is { } read && DateTime.UtcNow - read.At < ScimApplication.ReuseWindow
+                ? read.Values
+                : Await(ct => ApplicationQueries.RefreshSecretsAsync(app, ct));
             saved = SecretsPlanner.ReadSecrets(secrets);
         }
 
@@ -189,6 +192,7 @@ public sealed class SetScimTenantCommand : ScimApplicationCmdletBase
         }
 
         byte[] body = plan.BuildPutBody(new NetworkCredential(string.Empty, Token).Password);
+        app.SecretsRead = null;
         Await(ct => SyncOperations.PutSecretsAsync(app, body, ct));
         app.MarkChanged();
         app.TenantUrl = tenantUrl;

@@ -154,6 +154,7 @@ internal static class ApplicationQueries
     {
         JsonNode? secrets = await app.Session.Graph.GetAsync($"servicePrincipals/{app.Sp}/synchronization/secrets", ct).ConfigureAwait(false);
         var values = secrets?["value"] as JsonArray ?? [];
+        app.SecretsRead = (values, DateTime.UtcNow);
         string? Read(string key) => values.OfType<JsonObject>().Where(s => string.Equals((string?)s["key"], key, StringComparison.OrdinalIgnoreCase)).Select(s => (string?)s["value"]).FirstOrDefault();
         app.TenantUrl = Read("BaseAddress");
         string? syncAll = Read("SyncAll");

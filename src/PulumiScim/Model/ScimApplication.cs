@@ -63,6 +63,15 @@ public sealed class ScimApplication
     /// <summary>When the last cycle known at that change began: a cycle that answers the change began after it.</summary>
     internal DateTimeOffset? CycleBaseline { get; set; }
 
+    /// <summary>How long a read made by an earlier step of the same pipeline may stand in for a new one.</summary>
+    internal static readonly TimeSpan ReuseWindow = TimeSpan.FromSeconds(30);
+
+    /// <summary>The secrets as last read (values of secret keys masked), and when.</summary>
+    internal (System.Text.Json.Nodes.JsonArray Values, DateTime At)? SecretsRead { get; set; }
+
+    /// <summary>The schema as an earlier step read it without changing it, and when.</summary>
+    internal (JsonObject Schema, DateTime At)? SchemaRead { get; set; }
+
     /// <summary>Records a change, and the last cycle known when it was made.</summary>
     internal void MarkChanged()
     {
