@@ -18,6 +18,7 @@ $config.Output.Verbosity = 'Normal'
 $config.TestResult.Enabled = $true
 $config.TestResult.OutputFormat = 'NUnitXml'
 $config.TestResult.OutputPath = Join-Path (Split-Path $SummaryPath) 'pester.xml'
-$result = Invoke-Pester -Configuration $config
+$result = @(Invoke-Pester -Configuration $config) | Where-Object { $_.PSObject.Properties['PassedCount'] } | Select-Object -Last 1
+if (-not $result) { throw 'Invoke-Pester returned no run result.' }
 $failed = [int]$result.FailedCount + [int]$result.FailedBlocksCount + [int]$result.FailedContainersCount
 [pscustomobject]@{ Passed = [int]$result.PassedCount; Failed = $failed } | ConvertTo-Json | Set-Content -Path $SummaryPath
