@@ -77,6 +77,6 @@ public sealed class SandboxServerTests : IDisposable
         using var resp = await _http.SendAsync(Get("/v1.0/groups?$filter=displayName in ('Platform Team','SRE','Nope')&$select=id,displayName"));
         Assert.Equal(HttpStatusCode.OK, resp.StatusCode);
         var names = JsonNode.Parse(await resp.Content.ReadAsStringAsync())!["value"]!.AsArray().Select(g => (string?)g!["displayName"]).Order().ToArray();
-        Assert.Equal(["Platform Team", "SRE"], names);
+        Assert.Equal(new string?[] { "Platform Team", "SRE" }, names);
     }
 }
