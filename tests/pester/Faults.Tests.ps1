@@ -133,14 +133,17 @@ Describe 'A new app on a tenant that takes 3 s to replicate' {
         $script:sb = Start-ScimSandbox -SeedPath $seed
         $script:sb | Connect-ScimGraph
         $token = ($script:sb.Organizations | Where-Object Name -eq 'acme').Token
-        $errs = $null
-        $script:out = New-ScimApplication -DisplayName 'Pulumi Fresh' |
-            Set-ScimTenant -OrganizationName acme -Token $token |
-            Set-ScimUserMapping -BackupPath (Join-Path $TestDrive 'fresh') |
-            Enable-ScimGroupProvisioning -BackupPath (Join-Path $TestDrive 'fresh') |
-            Add-ScimAssignment -Group 'Platform Team', 'SRE' -User 'grace@contoso.example' |
-            Start-ScimProvisioning -ErrorVariable +errs -ErrorAction SilentlyContinue
-        $script:errs = @($errs)
+        # Errors of every step of the pipeline, not only the last one's.
+        $all = & {
+            New-ScimApplication -DisplayName 'Pulumi Fresh' |
+                Set-ScimTenant -OrganizationName acme -Token $token |
+                Set-ScimUserMapping -BackupPath (Join-Path $TestDrive 'fresh') |
+                Enable-ScimGroupProvisioning -BackupPath (Join-Path $TestDrive 'fresh') |
+                Add-ScimAssignment -Group 'Platform Team', 'SRE' -User 'grace@contoso.example' |
+                Start-ScimProvisioning
+        } 2>&1
+        $script:errs = @($all | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] })
+        $script:out = $all | Where-Object { $_ -isnot [System.Management.Automation.ErrorRecord] }
         $script:log = @(Get-SandboxRequests $script:sb | Where-Object path -like '/v1.0/*')
         $script:app = Get-AppState $script:sb 'Pulumi Fresh'
     }
@@ -151,7 +154,7 @@ Describe 'A new app on a tenant that takes 3 s to replicate' {
     }
 
     It 'completes with no manual wait' {
-        $script:errs | Should -BeNullOrEmpty
+        $script:errs | ForEach-Object { "$($_.FullyQualifiedErrorId): $($_.Exception.Message)" } | Should -BeNullOrEmpty
         $script:out.DisplayName | Should -Be 'Pulumi Fresh'
         $script:out.ProvisioningState | Should -Be 'Active'
     }
@@ -168,6 +171,32 @@ Describe 'A new app on a tenant that takes 3 s to replicate' {
     It 'created one app and one job' {
         @($script:log | Where-Object { $_.method -eq 'POST' -and $_.path -match '/instantiate$' -and $_.status -lt 300 }).Count | Should -Be 1
         @($script:log | Where-Object { $_.method -eq 'POST' -and $_.path -match '/synchronization/jobs$' -and $_.status -lt 300 }).Count | Should -Be 1
+    }
+
+    It 'runs again at once, while the new assignment is not listed yet, without an error or a duplicate' {
+        $all = & {
+            $VerbosePreference = 'Continue'
+            Get-ScimApplication 'Pulumi Cloud' | Add-ScimAssignment -User 'grace@contoso.example' | Add-ScimAssignment -User 'grace@contoso.example'
+        } 2>&1 4>&1
+        $errs = $all | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] }
+        $text = $all | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message
+        $errs | ForEach-Object { "$($_.FullyQualifiedErrorId): $($_.Exception.Message)" } | Should -BeNullOrEmpty
+        $text -join "`n" | Should -Match 'is already assigned to .Pulumi Cloud. \(Graph says so'
+        @((Get-AppState $script:sb 'Pulumi Cloud').assignments).Count | Should -Be 1
+    }
+
+    It 'runs Set-ScimTenant again at once, while the new job is not listed yet, and uses that job' {
+        $token = ($script:sb.Organizations | Where-Object Name -eq 'acme').Token
+        $all = & {
+            $VerbosePreference = 'Continue'
+            Get-ScimApplication 'Pulumi Cloud' | Set-ScimTenant -OrganizationName acme -Token $token | Out-Null
+            Get-ScimApplication 'Pulumi Cloud' | Set-ScimTenant -OrganizationName acme -Token $token
+        } 2>&1 4>&1
+        $errs = $all | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] }
+        $text = $all | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message
+        $errs | ForEach-Object { "$($_.FullyQualifiedErrorId): $($_.Exception.Message)" } | Should -BeNullOrEmpty
+        $text -join "`n" | Should -Match 'already has the provisioning job'
+        @((Get-AppState $script:sb 'Pulumi Cloud').synchronization.jobs).Count | Should -Be 1
     }
 }
 
