@@ -100,7 +100,12 @@ public abstract class SdkDeserializationBase : GraphTestClient
     /// other than OData annotations), and every non-null value of the body still non-null once the result is written
     /// back (what the SDK failed to parse, an unknown enum value above all, would be null).
     /// </summary>
-    protected T Lossless<T>(T? result)
+    /// <param name="result">The typed result.</param>
+    /// <param name="knownSdkLosses">
+    /// Values the SDK is known to drop although the real service sends them (SDK findings, pinned here so that a change on
+    /// either side shows): each a regular expression over the reported "path = value".
+    /// </param>
+    protected T Lossless<T>(T? result, params string[] knownSdkLosses)
         where T : class, IParsable
     {
         Assert.NotNull(result);
@@ -116,11 +121,16 @@ public abstract class SdkDeserializationBase : GraphTestClient
         JsonNode? written = JsonNode.Parse(stream);
         var lost = new List<string>();
         Compare(JsonNode.Parse(raw!), written, "$", lost);
+        foreach (string known in knownSdkLosses)
+        {
+            Assert.True(lost.RemoveAll(l => System.Text.RegularExpressions.Regex.IsMatch(l, known)) > 0, $"the known SDK loss '{known}' no longer happens");
+        }
+
         Assert.True(lost.Count == 0, "Values the SDK lost: " + string.Join("; ", lost));
         return result;
     }
 
-    private static void Walk(object? o, string path, List<string> offenders)
+    internal static void Walk(object? o, string path, List<string> offenders)
     {
         switch (o)
         {
@@ -129,7 +139,9 @@ public abstract class SdkDeserializationBase : GraphTestClient
             case UntypedNode:
                 return; // an untyped value the model declares as such (e.g. a JSON object property); nothing is lost
             case IParsable parsable:
-                if (parsable is IAdditionalDataHolder holder)
+                // detailsInfo is an open type without declared properties: the SDK gives its content (the documented
+                // ApplicationId, ServicePrincipalId… of targetSystem.details) only as AdditionalData.
+                if (parsable is IAdditionalDataHolder holder and not DetailsInfo)
                 {
                     foreach (KeyValuePair<string, object> kv in holder.AdditionalData)
                     {
@@ -162,7 +174,7 @@ public abstract class SdkDeserializationBase : GraphTestClient
         }
     }
 
-    private static void Compare(JsonNode? raw, JsonNode? written, string path, List<string> lost)
+    internal static void Compare(JsonNode? raw, JsonNode? written, string path, List<string> lost)
     {
         switch (raw)
         {
@@ -242,6 +254,24 @@ public sealed class SdkDeserializationTests : SdkDeserializationBase
     public SdkDeserializationTests()
         : base(null)
     {
+    }
+
+    [Fact]
+    public async Task TheChecks_CatchAnUnknownProperty_AndAnEnumTheSdkRefuses()
+    {
+        const string json = """{"id":"j","templateId":"scim","shoeSize":42,"schedule":{"state":"Sleeping","interval":"PT40M"},"status":{"code":"Paused"}}""";
+        using var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json));
+        SynchronizationJob job = (await new JsonParseNodeFactory().GetRootParseNodeAsync("application/json", stream)).GetObjectValue(SynchronizationJob.CreateFromDiscriminatorValue)!;
+        var offenders = new List<string>();
+        Walk(job, "$", offenders);
+        Assert.Equal("$.shoeSize (SynchronizationJob)", Assert.Single(offenders));
+
+        using var writer = new JsonSerializationWriter();
+        writer.WriteObjectValue(null, job);
+        using Stream written = writer.GetSerializedContent();
+        var lost = new List<string>();
+        Compare(JsonNode.Parse(json), JsonNode.Parse(written), "$", lost);
+        Assert.Equal("$.schedule.state = \"Sleeping\"", Assert.Single(lost));
     }
 
     [Fact]
@@ -389,7 +419,12 @@ public sealed class SdkDeserializationTests : SdkDeserializationBase
     [Fact]
     public async Task Templates_Jobs_AndSchema()
     {
-        SynchronizationTemplateCollectionResponse templates = Lossless(await Client.ServicePrincipals[SpId].Synchronization.Templates.GetAsync());
+        // SDK finding: the template's metadata key "AzureIngestionAttributeOptimization" (sent by the real service, see
+        // graph-examples/synchronizationTemplates.list.aws-tutorial.json) is not a member of the SDK's
+        // synchronizationMetadata enum, so SynchronizationMetadataEntry.Key comes back null.
+        SynchronizationTemplateCollectionResponse templates = Lossless(
+            await Client.ServicePrincipals[SpId].Synchronization.Templates.GetAsync(),
+            @"^\$\.value\[0\]\.metadata\[\d+\]\.key = ""AzureIngestionAttributeOptimization""$");
         SynchronizationTemplate template = Assert.Single(templates.Value!);
         Assert.Equal("scim", template.Id);
         Assert.NotNull(template.FactoryTag);
