@@ -294,6 +294,9 @@ public sealed class SdkDeserializationTests : SdkDeserializationBase
         Assert.Equal(AppId, item.AppId);
         Assert.Equal("Pulumi Cloud", item.DisplayName);
         Assert.NotNull(item.ServicePrincipalType);
+
+        ServicePrincipal byAppId = Lossless(await Client.ServicePrincipalsWithAppId(AppId).GetAsync());
+        Assert.Equal(SpId, byAppId.Id);
     }
 
     [Fact]
@@ -429,6 +432,8 @@ public sealed class SdkDeserializationTests : SdkDeserializationBase
         Assert.Equal("scim", template.Id);
         Assert.NotNull(template.FactoryTag);
         AssertSchema(template.Schema!);
+
+        AssertSchema(Lossless(await Client.ServicePrincipals[SpId].Synchronization.Templates["scim"].Schema.GetAsync()));
 
         SynchronizationJob job = await CreateSdkJobAsync();
         Assert.Equal("scim", job.TemplateId);
