@@ -18,6 +18,8 @@ $config.Output.Verbosity = 'Normal'
 $config.TestResult.Enabled = $true
 $config.TestResult.OutputFormat = 'NUnitXml'
 $config.TestResult.OutputPath = Join-Path (Split-Path $SummaryPath) 'pester.xml'
+# The tests run with PowerShell's default error preference, as an admin's session has it.
+$ErrorActionPreference = 'Continue'
 $result = @(Invoke-Pester -Configuration $config) | Where-Object { $_.PSObject.Properties['PassedCount'] } | Select-Object -Last 1
 if (-not $result) { throw 'Invoke-Pester returned no run result.' }
 $failed = [int]$result.FailedCount + [int]$result.FailedBlocksCount + [int]$result.FailedContainersCount
