@@ -3,8 +3,9 @@
 
 $script:ModulePath = if ($env:PULUMISCIM_MODULE_PATH) { $env:PULUMISCIM_MODULE_PATH } else { Join-Path $PSScriptRoot '../../out/PulumiScim/PulumiScim.psd1' }
 $script:NuGetRoot = if ($env:PULUMISCIM_NUGET_ROOT) { $env:PULUMISCIM_NUGET_ROOT } else { Join-Path $HOME '.nuget/packages' }
+# The example tenant: shared/sandbox/example-seed.json beside the checkout, else the sandbox's own copy of it.
 $script:SeedPath = Join-Path $PSScriptRoot '../../../shared/sandbox/example-seed.json'
-if (-not (Test-Path $script:SeedPath)) { $script:SeedPath = $null }
+if (-not (Test-Path $script:SeedPath)) { $script:SeedPath = Join-Path $PSScriptRoot '../../src/PulumiScim.Sandbox/example-seed.json' }
 $script:PwshExe = Join-Path $PSHOME 'pwsh'
 if ($IsWindows) { $script:PwshExe += '.exe' }
 
