@@ -219,7 +219,14 @@ internal static class MappingSourceConverter
         var positions = parameters.Select(p => p.Key is null ? -1 : def.PositionOf(p.Key)).ToList();
         bool byName = positions.All(i => i >= 0) && positions.Distinct().Count() == positions.Count;
         List<Expression?> args;
-        if (byName && parameters.Count > 0)
+        if (def.Pairs && parameters.Any(p => p.Key is "key" or "value") && parameters.All(p => p.Key is "source" or "defaultValue" or "key" or "value"))
+        {
+            // Switch as Graph writes it: source, an optional defaultValue, then repeated key/value parameters. An empty
+            // default (Switch([IsSoftDeleted], , "False", "True", ...)) has no parameter at all: keep its place empty.
+            args = [parameters.FirstOrDefault(p => p.Key == "source").Value, parameters.FirstOrDefault(p => p.Key == "defaultValue").Value];
+            args.AddRange(parameters.Where(p => p.Key is "key" or "value").Select(p => (Expression?)p.Value));
+        }
+        else if (byName && parameters.Count > 0)
         {
             args = new List<Expression?>(new Expression?[positions.Max() + 1]);
             for (int i = 0; i < parameters.Count; i++)
