@@ -76,16 +76,11 @@ public sealed class GetScimProvisioningLogCommand : ScimSessionCmdletBase
         }
         else if (ParameterSetName == ByNameSet)
         {
-            var sps = Await(ct => ApplicationQueries.FindServicePrincipalsAsync(session.Graph, WildcardPattern.Escape(DisplayName), null, null, ct));
-            if (sps.Count != 1)
+            app = FindOneApplication(session, DisplayName, null);
+            if (app is null)
             {
-                WriteError(Error(sps.Count == 0 ? "ApplicationNotFound" : "AmbiguousApplication", sps.Count == 0 ? ErrorCategory.ObjectNotFound : ErrorCategory.InvalidArgument, DisplayName,
-                    sps.Count == 0 ? $"No enterprise application matches '{DisplayName}'." : $"{sps.Count} enterprise applications are named '{DisplayName}'.",
-                    "Pipe the app from Get-ScimApplication."));
                 return;
             }
-
-            app = Await(ct => ApplicationQueries.DescribeAsync(session, sps[0], ct));
         }
 
         if (app is not null && app.JobId is null)

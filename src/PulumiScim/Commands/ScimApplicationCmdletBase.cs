@@ -77,53 +77,7 @@ public abstract class ScimApplicationCmdletBase : ScimSessionCmdletBase
             return Application;
         }
 
-        var session = ResolveSession();
-        string? name = ParameterSetName == ByNameSet ? DisplayName : null;
-        Guid? id = ParameterSetName == ByIdSet ? ServicePrincipalId : null;
-        object target = (object?)name ?? id!;
-        List<JsonObject> sps;
-        try
-        {
-            sps = Await(ct => ApplicationQueries.FindServicePrincipalsAsync(session.Graph, name is null ? null : WildcardPattern.Escape(name), null, id, ct));
-        }
-        catch (GraphRequestException ex)
-        {
-            WriteError(GraphErrorRecord(ex, "GetApplicationFailed", target));
-            return null;
-        }
-
-        if (sps.Count == 0)
-        {
-            WriteError(Error(
-                "ApplicationNotFound",
-                ErrorCategory.ObjectNotFound,
-                target,
-                $"No enterprise application matches '{target}'.",
-                "List the apps with Get-ScimApplication, or create one with New-ScimApplication -DisplayName."));
-            return null;
-        }
-
-        if (sps.Count > 1)
-        {
-            string ids = string.Join(", ", sps.Select(s => (string?)s["id"]));
-            WriteError(Error(
-                "AmbiguousApplication",
-                ErrorCategory.InvalidArgument,
-                target,
-                $"{sps.Count} enterprise applications are named '{target}' (service principal ids {ids}).",
-                "Pass -ServicePrincipalId, or pipe the one you mean from Get-ScimApplication."));
-            return null;
-        }
-
-        try
-        {
-            return Await(ct => ApplicationQueries.DescribeAsync(session, sps[0], ct));
-        }
-        catch (GraphRequestException ex)
-        {
-            WriteError(GraphErrorRecord(ex, "GetApplicationFailed", target));
-            return null;
-        }
+        return FindOneApplication(ResolveSession(), ParameterSetName == ByNameSet ? DisplayName : null, ParameterSetName == ByIdSet ? ServicePrincipalId : null);
     }
 
     /// <summary>Whether -WhatIf is in force (the parameter or $WhatIfPreference).</summary>

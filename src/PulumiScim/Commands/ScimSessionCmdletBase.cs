@@ -1,6 +1,9 @@
 // Copyright (c) PulumiScim contributors. Licensed under the MIT License.
 
 using System.Management.Automation;
+using System.Text.Json.Nodes;
+using PulumiScim.Graph;
+using PulumiScim.Model;
 using PulumiScim.Session;
 
 namespace PulumiScim.Commands;
@@ -37,5 +40,47 @@ public abstract class ScimSessionCmdletBase : ScimCmdletBase
         }
 
         return session;
+    }
+
+    /// <summary>
+    /// The one app an exact display name or a service principal id names, with its job; writes ApplicationNotFound,
+    /// AmbiguousApplication or the Graph error and returns null otherwise.
+    /// </summary>
+    protected ScimApplication? FindOneApplication(ScimGraphSession session, string? displayName, Guid? servicePrincipalId)
+    {
+        object target = (object?)displayName ?? servicePrincipalId!;
+        try
+        {
+            List<JsonObject> sps = Await(ct => ApplicationQueries.FindServicePrincipalsAsync(session.Graph, displayName is null ? null : WildcardPattern.Escape(displayName), null, servicePrincipalId, ct));
+            if (sps.Count == 0)
+            {
+                WriteError(Error(
+                    "ApplicationNotFound",
+                    ErrorCategory.ObjectNotFound,
+                    target,
+                    $"No enterprise application matches '{target}'.",
+                    "List the apps with Get-ScimApplication, or create one with New-ScimApplication -DisplayName."));
+                return null;
+            }
+
+            if (sps.Count > 1)
+            {
+                string ids = string.Join(", ", sps.Select(s => (string?)s["id"]));
+                WriteError(Error(
+                    "AmbiguousApplication",
+                    ErrorCategory.InvalidArgument,
+                    target,
+                    $"{sps.Count} enterprise applications are named '{target}' (service principal ids {ids}).",
+                    "Pass -ServicePrincipalId, or pipe the one you mean from Get-ScimApplication."));
+                return null;
+            }
+
+            return Await(ct => ApplicationQueries.DescribeAsync(session, sps[0], ct));
+        }
+        catch (GraphRequestException ex)
+        {
+            WriteError(GraphErrorRecord(ex, "GetApplicationFailed", target));
+            return null;
+        }
     }
 }
