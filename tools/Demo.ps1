@@ -29,11 +29,13 @@ try {
     Write-Host "`nThe resulting attribute mappings:" -ForegroundColor Cyan
     $app | Get-ScimMapping | Format-Table Object, Target, Source, FlowType, MatchingPriority, Required -AutoSize | Out-Host
 
-    Write-Host "Assignments:" -ForegroundColor Cyan
-    $app | Get-ScimAssignment | Format-Table -AutoSize | Out-Host
+    Write-Host "Two more users, one without mail and one whose mailNickname another Pulumi account holds:" -ForegroundColor Cyan
+    $app = $app | Add-ScimAssignment -User 'bob@contoso.example', 'katherine@contoso.example'
+    $app | Get-ScimAssignment | Format-Table PrincipalType, PrincipalDisplayName, AppRoleName -AutoSize | Out-Host
 
     Write-Host "Checked against the guide:" -ForegroundColor Cyan
     $app | Test-ScimConfiguration -IncludeUsers | Format-Table Passed, Name, Actual -AutoSize | Out-Host
+    Write-Host "  (Pulumi's SCIM API cannot show another account's usernames: bob is caught by the logs, and by the pre-flight after that.)"
 
     Write-Host "Running the pipeline again (it should write nothing):" -ForegroundColor Cyan
     Invoke-RestMethod -Method Delete ([uri]::new($sandbox.GraphUri, '/_sandbox/requests')) | Out-Null
@@ -44,12 +46,14 @@ try {
     Write-Host "  $($again.Count) Graph requests, $($writes.Count) writes"
 
     if (Get-Command Wait-ScimProvisioning -ErrorAction SilentlyContinue) {
-        Write-Host "`nWaiting for the first provisioning cycle:" -ForegroundColor Cyan
-        $status = $app | Wait-ScimProvisioning -Timeout 60 -ErrorAction Continue
+        Write-Host "`nRestarting provisioning so a cycle runs now (the portal's 'Restart provisioning'), and waiting for it:" -ForegroundColor Cyan
+        $status = $app | Start-ScimProvisioning -Restart | Wait-ScimProvisioning -Timeout 60 -ErrorAction Continue
         if ($status) {
             $status | Format-List Health, Verdict, LastCycleState, Exported, Escrowed | Out-Host
             Write-Host "The provisioning logs' failures (the guide's last step):" -ForegroundColor Cyan
-            $app | Get-ScimProvisioningLog -Status Failure | Format-Table Time, Action, User, ErrorCode, Reason -Wrap | Out-Host
+            $app | Get-ScimProvisioningLog -Status Failure | Format-Table User, ErrorCode, Reason -Wrap | Out-Host
+            Write-Host "And now the pre-flight knows about bob too:" -ForegroundColor Cyan
+            $app | Test-ScimConfiguration -IncludeUsers | Where-Object { -not $_.Passed } | Format-Table Name, Actual -Wrap | Out-Host
         }
     }
 }

@@ -40,7 +40,7 @@ public sealed class WaitScimProvisioningCommand : ScimApplicationCmdletBase
     [ValidateRange(1, 86400)]
     public int Timeout { get; set; } = 3600;
 
-    /// <summary>Tolerance between this machine's clock and Graph's when comparing a cycle's start with a change.</summary>
+    /// <summary>Tolerance between this machine's clock and Graph's when comparing a cycle's start with a change (a sandbox shares this machine's clock).</summary>
     private static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(2);
 
     /// <inheritdoc/>
@@ -66,7 +66,7 @@ public sealed class WaitScimProvisioningCommand : ScimApplicationCmdletBase
 
         // After this pipeline changed the app, the cycle to wait for is the first one that began after the change
         // (it may already be over: a started job's first cycle can run at once). Otherwise, the next one to end.
-        DateTimeOffset? changedAt = app.LastChangedAt?.Subtract(ClockSkew);
+        DateTimeOffset? changedAt = app.LastChangedAt?.Subtract(app.Session.IsSandbox ? TimeSpan.Zero : ClockSkew);
         var limit = TimeSpan.FromSeconds(Timeout);
         WriteVerbose(changedAt is null
             ? $"Waiting up to {limit.TotalSeconds:0} s for the next provisioning cycle of '{app.DisplayName}' to finish."
