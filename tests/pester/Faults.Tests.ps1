@@ -262,9 +262,13 @@ Describe 'Ctrl+C' {
             # Runs $Script in another runspace, waits (bounded) until $Until holds, presses "Ctrl+C" (Stop) and
             # returns how long stopping took.
             param($Sandbox, [scriptblock] $Script, [scriptblock] $Until, [object[]] $Arguments)
-            $ps = [powershell]::Create()
+            # The module is imported by the runspace's initial state, so the command is a single statement: a
+            # batch (AddStatement) would run on as a thread-pool work item after Stop and Dispose, and crash the process.
+            $iss = [initialsessionstate]::CreateDefault2()
+            $iss.ImportPSModule([string[]]@($script:ModulePath))
+            $ps = [powershell]::Create($iss)
             try {
-                $null = $ps.AddScript("Import-Module '$script:ModulePath'").AddStatement().AddScript($Script)
+                $null = $ps.AddScript($Script)
                 foreach ($a in $Arguments) { $null = $ps.AddArgument($a) }
                 $handle = $ps.BeginInvoke()
                 $deadline = [DateTime]::UtcNow.AddSeconds(20)
