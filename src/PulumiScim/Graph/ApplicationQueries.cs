@@ -29,18 +29,8 @@ internal static class ApplicationQueries
     {
         if (servicePrincipalId is { } id)
         {
-            GraphResponse r = await graph.SendBytesAsync(HttpMethod.Get, WithQuery($"servicePrincipals/{id}", ("$select", SpSelect)), null, ct).ConfigureAwait(false);
-            if (r.Status == System.Net.HttpStatusCode.NotFound)
-            {
-                return [];
-            }
-
-            if (!r.IsSuccess)
-            {
-                throw GraphClient.ToException(HttpMethod.Get, $"/v1.0/servicePrincipals/{id}", r.Status, r.Body, r.Headers);
-            }
-
-            return r.Body is JsonObject o && Matches(o, displayName, appId) ? [o] : [];
+            JsonObject? sp = await graph.GetOrNullAsync(WithQuery($"servicePrincipals/{id}", ("$select", SpSelect)), ct).ConfigureAwait(false);
+            return sp is not null && Matches(sp, displayName, appId) ? [sp] : [];
         }
 
         string? filter = null;

@@ -257,6 +257,23 @@ internal sealed class GraphClient : IDisposable
         return r.Raw;
     }
 
+    /// <summary>GETs one object; null when Graph answers 404 (no such object), an exception for any other failure.</summary>
+    public async Task<JsonObject?> GetOrNullAsync(string pathOrUrl, CancellationToken cancellationToken)
+    {
+        GraphResponse r = await SendBytesAsync(HttpMethod.Get, pathOrUrl, null, cancellationToken).ConfigureAwait(false);
+        if (r.Status == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        if (!r.IsSuccess)
+        {
+            throw ToException(HttpMethod.Get, Resolve(pathOrUrl).AbsolutePath, r.Status, r.Body, r.Headers);
+        }
+
+        return r.Body as JsonObject;
+    }
+
     public Task<JsonNode?> GetAsync(string pathOrUrl, CancellationToken cancellationToken) =>
         SendBytesCheckedAsync(HttpMethod.Get, pathOrUrl, null, cancellationToken);
 

@@ -1,6 +1,5 @@
 // Copyright (c) PulumiScim contributors. Licensed under the MIT License.
 
-using System.Net;
 using System.Text.Json.Nodes;
 using PulumiScim.Provisioning;
 
@@ -27,19 +26,8 @@ internal static class PrincipalQueries
         {
             if (Guid.TryParse(input, out _) || input.Contains('@', StringComparison.Ordinal))
             {
-                GraphResponse r = await graph.SendAsync(HttpMethod.Get, ApplicationQueries.WithQuery($"users/{Uri.EscapeDataString(input)}", ("$select", UserSelect)), (JsonNode?)null, ct).ConfigureAwait(false);
-                if (r.Status == HttpStatusCode.NotFound)
-                {
-                    results.Add(NotFound(input, PrincipalKind.User));
-                    continue;
-                }
-
-                if (!r.IsSuccess)
-                {
-                    throw GraphClient.ToException(HttpMethod.Get, "/v1.0/users/" + input, r.Status, r.Body, r.Headers);
-                }
-
-                results.Add(Found(input, (JsonObject)r.Body!, PrincipalKind.User));
+                JsonObject? user = await graph.GetOrNullAsync(ApplicationQueries.WithQuery($"users/{Uri.EscapeDataString(input)}", ("$select", UserSelect)), ct).ConfigureAwait(false);
+                results.Add(user is null ? NotFound(input, PrincipalKind.User) : Found(input, user, PrincipalKind.User));
                 continue;
             }
 
@@ -72,19 +60,8 @@ internal static class PrincipalQueries
                 continue;
             }
 
-            GraphResponse r = await graph.SendAsync(HttpMethod.Get, ApplicationQueries.WithQuery($"groups/{input}", ("$select", GroupSelect)), (JsonNode?)null, ct).ConfigureAwait(false);
-            if (r.Status == HttpStatusCode.NotFound)
-            {
-                results.Add(NotFound(input, PrincipalKind.Group));
-                continue;
-            }
-
-            if (!r.IsSuccess)
-            {
-                throw GraphClient.ToException(HttpMethod.Get, "/v1.0/groups/" + input, r.Status, r.Body, r.Headers);
-            }
-
-            results.Add(CheckGroup(input, [(JsonObject)r.Body!]));
+            JsonObject? group = await graph.GetOrNullAsync(ApplicationQueries.WithQuery($"groups/{input}", ("$select", GroupSelect)), ct).ConfigureAwait(false);
+            results.Add(group is null ? NotFound(input, PrincipalKind.Group) : CheckGroup(input, [group]));
         }
 
         // Names in batches of 15 with the 'in' operator (Graph docs, concepts/filter-query-parameter.md: "in" on displayName).
