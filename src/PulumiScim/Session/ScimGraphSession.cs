@@ -58,6 +58,9 @@ public sealed class ScimGraphSession : IDisposable
 
     internal GraphClient Graph { get; }
 
+    /// <summary>The reads a pipeline reuses and the changes this session made, per app.</summary>
+    internal AppReadCache Reads { get; } = new();
+
     internal ITokenSource Tokens { get; }
 
     /// <summary>Fills <see cref="Account"/> and <see cref="TenantId"/> from a JWT's claims (read only, never validated or shown).</summary>
