@@ -71,7 +71,11 @@ public sealed class CompareScimProvisioningCommand : ScimApplicationCmdletBase
     /// <summary>Reads the saved Tenant URL and the schema's mappings; writes the error and returns null when either is unusable.</summary>
     private ComparisonRules? ReadRules(ScimApplication app)
     {
-        Await(ct => ApplicationQueries.RefreshSecretsAsync(app, ct));
+        if (app.SecretsRead is not { } read || DateTime.UtcNow - read.At >= ScimApplication.ReuseWindow)
+        {
+            Await(ct => ApplicationQueries.RefreshSecretsAsync(app, ct));
+        }
+
         if (string.IsNullOrEmpty(app.TenantUrl))
         {
             WriteError(Error("NoSavedCredentials", ErrorCategory.InvalidOperation, app,
