@@ -62,6 +62,20 @@ internal sealed class AppState
 
     public List<JsonObject> Assignments { get; } = [];
 
+    /// <summary>
+    /// Assignments deleted moments ago: gone (a second DELETE answers 404, the engine no longer sees them) but still
+    /// listed by <c>GET .../appRoleAssignedTo</c> until their time passes (replication, options.replicationDelayMs).
+    /// </summary>
+    public List<(JsonObject Assignment, DateTime ListedUntil)> Departing { get; } = [];
+
+    /// <summary>The assignments <c>GET .../appRoleAssignedTo</c> lists now: the visible ones and the departing ones.</summary>
+    public List<JsonObject> ListedAssignments(SandboxState state)
+    {
+        DateTime now = DateTime.UtcNow;
+        Departing.RemoveAll(d => d.ListedUntil <= now);
+        return Assignments.Where(a => state.IsVisible((string)a["id"]!)).Concat(Departing.Select(d => d.Assignment)).ToList();
+    }
+
     public List<JobState> Jobs { get; } = [];
 
     /// <summary>The saved secrets (synchronizationSecretKeyStringValuePair), values in clear: the sandbox is a test double.</summary>

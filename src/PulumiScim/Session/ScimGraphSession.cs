@@ -60,6 +60,9 @@ public sealed class ScimGraphSession : IDisposable
 
     internal ITokenSource Tokens { get; }
 
+    /// <summary>The objects this session created (by id), with when: their first calls wait out replication.</summary>
+    internal Consistency.CreatedObjects Created { get; } = new();
+
     /// <summary>Fills <see cref="Account"/> and <see cref="TenantId"/> from a JWT's claims (read only, never validated or shown).</summary>
     internal void ReadClaims(string token)
     {
