@@ -103,8 +103,10 @@ internal static class ApplicationRoutes
     /// </summary>
     private static SandboxResponse Instantiate(SandboxContext ctx, SandboxRequest req)
     {
+        // Each cloud has its own non-gallery template id ("applicationTemplate: instantiate"); another cloud's is unknown here.
         string templateId = req.Route("templateId");
-        if (!string.Equals(templateId, SeedLoader.CustomTemplateId, StringComparison.OrdinalIgnoreCase))
+        string cloudTemplateId = SandboxClouds.NonGalleryTemplateId(ctx.State.Cloud);
+        if (!string.Equals(templateId, cloudTemplateId, StringComparison.OrdinalIgnoreCase))
         {
             return GraphError.NotFound(templateId);
         }
@@ -131,6 +133,8 @@ internal static class ApplicationRoutes
                 app.Owners.Add(caller.ObjectId);
             }
 
+            app.Application["applicationTemplateId"] = cloudTemplateId;
+            app.ServicePrincipal["applicationTemplateId"] = cloudTemplateId;
             ctx.State.Applications.Add(app);
             ctx.State.MarkCreated(app.ServicePrincipalId);
             ctx.State.MarkCreated((string)app.Application["id"]!);

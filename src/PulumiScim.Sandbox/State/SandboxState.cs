@@ -127,6 +127,26 @@ internal sealed class SandboxState
 
     public SandboxOptions Options { get; set; } = new();
 
+    /// <summary>
+    /// The national cloud the sandbox plays. Apps (seeded and instantiated) carry its non-gallery template id, and
+    /// instantiate accepts only that id. Setting it re-labels the apps already loaded.
+    /// </summary>
+    public SandboxCloud Cloud
+    {
+        get => _cloud;
+        set
+        {
+            _cloud = value;
+            foreach (AppState app in Applications)
+            {
+                app.Application["applicationTemplateId"] = SandboxClouds.NonGalleryTemplateId(value);
+                app.ServicePrincipal["applicationTemplateId"] = SandboxClouds.NonGalleryTemplateId(value);
+            }
+        }
+    }
+
+    private SandboxCloud _cloud;
+
     /// <summary>The provisioning log (<c>GET /auditLogs/provisioning</c>): seeded, generated and appended entries.</summary>
     public ProvisioningLogStore ProvisioningLogs { get; set; } = new();
 
@@ -162,6 +182,7 @@ internal sealed class SandboxState
     {
         TenantId = other.TenantId;
         Options = other.Options;
+        other.Cloud = Cloud;
         ProvisioningLogs = other.ProvisioningLogs;
         Replace(Users, other.Users);
         Replace(Groups, other.Groups);
