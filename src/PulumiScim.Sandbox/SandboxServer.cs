@@ -39,7 +39,8 @@ public sealed class SandboxServer : IDisposable
         _state = state;
         _listener = listener;
         Port = port;
-        _accessToken = "sbx." + Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
+        Tokens = new SandboxTokens(() => _state.TenantId);
+        _accessToken = Tokens.Issue(DefaultCaller, DefaultTokenLifetime);
         _context = new SandboxContext(state, _requestLog, this);
         GraphRoutes.Register(_router, _context);
         Scim.ScimRoutes.Register(_router, _context);
@@ -61,8 +62,22 @@ public sealed class SandboxServer : IDisposable
     /// <summary>The seeded tenant's id.</summary>
     public string TenantId => _state.TenantId;
 
-    /// <summary>The bearer token the sandbox accepts for Graph (a fresh random value per sandbox).</summary>
+    /// <summary>
+    /// The sandbox's own Graph token: a JWT for its managed identity (<see cref="ManagedIdentityRoutes.SystemAssignedObjectId"/>)
+    /// carrying every application permission the sandbox checks, valid for a day and signed with this sandbox's key.
+    /// <c>POST /_sandbox/tokens</c> mints tokens with fewer permissions.
+    /// </summary>
     public string AccessToken => _accessToken;
+
+    /// <summary>How long the default token lives (a managed identity's token lasts about a day).</summary>
+    internal static readonly TimeSpan DefaultTokenLifetime = TimeSpan.FromHours(24);
+
+    /// <summary>The identity of the default token: the sandbox's managed identity with every permission.</summary>
+    internal static GraphCaller DefaultCaller { get; } = new(
+        ManagedIdentityRoutes.SystemAssignedObjectId, ManagedIdentityRoutes.SystemAssignedClientId, false, GraphPermissions.All);
+
+    /// <summary>Mints and checks this sandbox's Graph tokens.</summary>
+    internal SandboxTokens Tokens { get; }
 
     /// <summary>
     /// The managed-identity token endpoint (App Service shape, api-version 2019-08-01), as for <c>IDENTITY_ENDPOINT</c>;
@@ -178,9 +193,6 @@ public sealed class SandboxServer : IDisposable
         _context.Dispose();
         _stopping.Dispose();
     }
-
-    internal bool IsValidGraphToken(string token) => CryptographicOperations.FixedTimeEquals(
-        System.Text.Encoding.UTF8.GetBytes(token), System.Text.Encoding.UTF8.GetBytes(_accessToken));
 
     private static int FreePort()
     {

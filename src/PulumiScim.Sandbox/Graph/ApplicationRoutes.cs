@@ -111,6 +111,13 @@ internal static class ApplicationRoutes
         lock (ctx.State.Sync)
         {
             AppState app = SeedLoader.NewApplication(ctx.State.TenantId, displayName, null, null, null, null, null, null);
+
+            // The caller becomes the owner, as Entra makes it (applicationTemplate: instantiate, Application.ReadWrite.OwnedBy).
+            if (req.Caller is { } caller)
+            {
+                app.Owners.Add(caller.ObjectId);
+            }
+
             ctx.State.Applications.Add(app);
             ctx.State.MarkCreated(app.ServicePrincipalId);
             ctx.State.MarkCreated((string)app.Application["id"]!);

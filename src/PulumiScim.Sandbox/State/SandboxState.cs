@@ -64,6 +64,9 @@ internal sealed class AppState
 
     public List<JobState> Jobs { get; } = [];
 
+    /// <summary>The owners' object ids (application and service principal alike); Application.ReadWrite.OwnedBy acts only on these.</summary>
+    public List<string> Owners { get; } = [];
+
     /// <summary>The saved secrets (synchronizationSecretKeyStringValuePair), values in clear: the sandbox is a test double.</summary>
     public List<JsonObject> Secrets { get; } = [];
 }

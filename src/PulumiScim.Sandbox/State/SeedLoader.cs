@@ -298,6 +298,12 @@ internal static class SeedLoader
             a["identifierUris"]?.DeepClone() as JsonArray,
             a["replyUrls"]?.DeepClone() as JsonArray);
 
+        // "owners": object ids of the app's owners (a managed identity with Application.ReadWrite.OwnedBy acts on these).
+        foreach (JsonNode? owner in a["owners"] as JsonArray ?? [])
+        {
+            app.Owners.Add((string)owner!);
+        }
+
         foreach (JsonNode? asg in a["assignments"] as JsonArray ?? [])
         {
             string principalId = (string)asg!["principalId"]!;

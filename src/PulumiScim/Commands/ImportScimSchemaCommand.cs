@@ -30,6 +30,7 @@ public sealed class ImportScimSchemaCommand : ScimApplicationCmdletBase
     /// <inheritdoc/>
     protected override void BeginProcessing()
     {
+        base.BeginProcessing();
         string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
         try
         {
