@@ -12,6 +12,7 @@
     FunctionsToExport    = @()
     CmdletsToExport      = @(
         'Add-ScimAssignment'
+        'Compare-ScimProvisioning'
         'Connect-ScimGraph'
         'Disable-ScimGroupProvisioning'
         'Disconnect-ScimGraph'

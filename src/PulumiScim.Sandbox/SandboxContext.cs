@@ -1,6 +1,7 @@
 // Copyright (c) PulumiScim contributors. Licensed under the MIT License.
 
 using System.Text.Json.Nodes;
+using PulumiScim.Sandbox.Graph;
 using PulumiScim.Sandbox.Http;
 using PulumiScim.Sandbox.State;
 
@@ -56,8 +57,11 @@ internal sealed class SandboxContext : IDisposable
     /// <summary>Called (outside the state lock) after <c>POST .../jobs/{id}/restart</c> succeeded.</summary>
     public Action<AppState, JobState>? OnJobRestarted { get; set; }
 
-    /// <summary>Checks the Graph bearer token; returns the 401 to send, or null when the token is good.</summary>
-    public SandboxResponse? Authorize(SandboxRequest request)
+    /// <summary>
+    /// Checks the Graph bearer token (401 when missing, forged, altered or expired) and the route's permissions (403);
+    /// returns the answer to send, or null when the call may go ahead (the caller is then on <see cref="SandboxRequest.Caller"/>).
+    /// </summary>
+    public SandboxResponse? Authorize(SandboxRequest request, RoutePermission row)
     {
         string? auth = request.Headers["Authorization"];
         if (string.IsNullOrWhiteSpace(auth) || !auth.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
@@ -65,7 +69,14 @@ internal sealed class SandboxContext : IDisposable
             return GraphError.Unauthorized(missing: true);
         }
 
-        return Server.IsValidGraphToken(auth["Bearer ".Length..].Trim()) ? null : GraphError.Unauthorized(missing: false);
+        GraphCaller? caller = Server.Tokens.Validate(auth["Bearer ".Length..].Trim(), out string? failure);
+        if (caller is null)
+        {
+            return GraphError.Create(401, "InvalidAuthenticationToken", failure!);
+        }
+
+        request.Caller = caller;
+        return GraphPermissions.Check(this, request, row, caller);
     }
 
     /// <summary>Adds a provisioningObjectSummary to <c>/auditLogs/provisioning</c> (for the provisioning engine).</summary>

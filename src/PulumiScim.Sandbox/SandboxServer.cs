@@ -19,7 +19,7 @@ public sealed record SandboxOrganization(string Name, string Token, Uri ScimBase
 
 /// <summary>
 /// A local, stateful Microsoft Graph (v1.0) and Pulumi Cloud SCIM 2.0 service on 127.0.0.1, seeded from JSON
-/// (shared/sandbox/seed-format.md). Each instance has its own port and state.
+/// (docs/sandbox.md). Each instance has its own port and state.
 /// </summary>
 public sealed class SandboxServer : IDisposable
 {
@@ -39,7 +39,8 @@ public sealed class SandboxServer : IDisposable
         _state = state;
         _listener = listener;
         Port = port;
-        _accessToken = "sbx." + Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
+        Tokens = new SandboxTokens(() => _state.TenantId);
+        _accessToken = Tokens.Issue(DefaultCaller, DefaultTokenLifetime);
         _context = new SandboxContext(state, _requestLog, this);
         GraphRoutes.Register(_router, _context);
         Scim.ScimRoutes.Register(_router, _context);
@@ -61,8 +62,25 @@ public sealed class SandboxServer : IDisposable
     /// <summary>The seeded tenant's id.</summary>
     public string TenantId => _state.TenantId;
 
-    /// <summary>The bearer token the sandbox accepts for Graph (a fresh random value per sandbox).</summary>
+    /// <summary>The national cloud the sandbox plays.</summary>
+    public SandboxCloud Cloud => _state.Cloud;
+
+    /// <summary>
+    /// The sandbox's own Graph token: a JWT for its managed identity (<see cref="ManagedIdentityRoutes.SystemAssignedObjectId"/>)
+    /// carrying every application permission the sandbox checks, valid for a day and signed with this sandbox's key.
+    /// <c>POST /_sandbox/tokens</c> mints tokens with fewer permissions.
+    /// </summary>
     public string AccessToken => _accessToken;
+
+    /// <summary>How long the default token lives (a managed identity's token lasts about a day).</summary>
+    internal static readonly TimeSpan DefaultTokenLifetime = TimeSpan.FromHours(24);
+
+    /// <summary>The identity of the default token: the sandbox's managed identity with every permission.</summary>
+    internal static GraphCaller DefaultCaller { get; } = new(
+        ManagedIdentityRoutes.SystemAssignedObjectId, ManagedIdentityRoutes.SystemAssignedClientId, false, GraphPermissions.All);
+
+    /// <summary>Mints and checks this sandbox's Graph tokens.</summary>
+    internal SandboxTokens Tokens { get; }
 
     /// <summary>
     /// The managed-identity token endpoint (App Service shape, api-version 2019-08-01), as for <c>IDENTITY_ENDPOINT</c>;
@@ -103,7 +121,7 @@ public sealed class SandboxServer : IDisposable
     /// <summary>The router, for the SCIM and engine parts to add their routes.</summary>
     internal Router Router => _router;
 
-    /// <summary>The built-in seed (shared/sandbox/example-seed.json), used when no seed is given.</summary>
+    /// <summary>The built-in seed (docs/example-seed.json), used when no seed is given.</summary>
     public static string DefaultSeed
     {
         get
@@ -118,10 +136,12 @@ public sealed class SandboxServer : IDisposable
     /// <summary>Starts a sandbox.</summary>
     /// <param name="seedJson">The seed; null for the built-in example seed.</param>
     /// <param name="port">The port; 0 picks a free one.</param>
+    /// <param name="cloud">The national cloud the sandbox plays: it accepts only that cloud's non-gallery template.</param>
     /// <returns>The running sandbox.</returns>
-    public static SandboxServer Start(string? seedJson = null, int port = 0)
+    public static SandboxServer Start(string? seedJson = null, int port = 0, SandboxCloud cloud = SandboxCloud.Global)
     {
         SandboxState state = SeedLoader.Load(seedJson ?? DefaultSeed);
+        state.Cloud = cloud;
         for (int attempt = 0; ; attempt++)
         {
             int p = port != 0 ? port : FreePort();
@@ -178,9 +198,6 @@ public sealed class SandboxServer : IDisposable
         _context.Dispose();
         _stopping.Dispose();
     }
-
-    internal bool IsValidGraphToken(string token) => CryptographicOperations.FixedTimeEquals(
-        System.Text.Encoding.UTF8.GetBytes(token), System.Text.Encoding.UTF8.GetBytes(_accessToken));
 
     private static int FreePort()
     {

@@ -11,14 +11,21 @@ internal static class GraphRoutes
 {
     public static void Register(Router router, SandboxContext ctx)
     {
-        void Map(string method, string template, Func<SandboxRequest, SandboxResponse> handler) =>
-            router.Map(method, "/v1.0" + template, req => ctx.Authorize(req) ?? handler(req));
+        // Each route checks the token and the permissions of its row in GraphPermissions (a route without one throws here).
+        void Map(string method, string template, Func<SandboxRequest, SandboxResponse> handler)
+        {
+            RoutePermission row = GraphPermissions.For(method, template);
+            router.Map(method, "/v1.0" + template, req => ctx.Authorize(req, row) ?? handler(req));
+        }
 
-        async Task<SandboxResponse> Guarded(SandboxRequest req, Func<SandboxRequest, Task<SandboxResponse>> handler) =>
-            ctx.Authorize(req) ?? await handler(req).ConfigureAwait(false);
+        async Task<SandboxResponse> Guarded(SandboxRequest req, RoutePermission row, Func<SandboxRequest, Task<SandboxResponse>> handler) =>
+            ctx.Authorize(req, row) ?? await handler(req).ConfigureAwait(false);
 
-        void MapAsync(string method, string template, Func<SandboxRequest, Task<SandboxResponse>> handler) =>
-            router.MapAsync(method, "/v1.0" + template, req => Guarded(req, handler));
+        void MapAsync(string method, string template, Func<SandboxRequest, Task<SandboxResponse>> handler)
+        {
+            RoutePermission row = GraphPermissions.For(method, template);
+            router.MapAsync(method, "/v1.0" + template, req => Guarded(req, row, handler));
+        }
 
         DirectoryRoutes.Register(Map, ctx);
         ApplicationRoutes.Register(Map, ctx);

@@ -5,7 +5,7 @@ using PulumiScim.Sandbox.State;
 
 namespace PulumiScim.Sandbox.Http;
 
-/// <summary>The sandbox's own control endpoints (<c>/_sandbox/*</c>, seed-format.md): not part of Graph.</summary>
+/// <summary>The sandbox's own control endpoints (<c>/_sandbox/*</c>, docs/sandbox.md): not part of Graph.</summary>
 internal static class ControlRoutes
 {
     public static void Register(Router router, SandboxContext ctx)
@@ -25,6 +25,35 @@ internal static class ControlRoutes
             return error is null ? SandboxResponse.Json(200, ctx.Faults.Describe()) : ControlError(400, error);
         });
         router.Map("PATCH", "/_sandbox/users/{id}", req => PatchUser(ctx, req));
+        router.Map("POST", "/_sandbox/tokens", req => IssueToken(ctx, req));
+    }
+
+    /// <summary>
+    /// <c>POST /_sandbox/tokens</c> with <c>{"roles": [...]}</c> (an app-only token) or <c>{"scopes": [...]}</c> (a delegated
+    /// one), optionally <c>"objectId"</c> and <c>"appId"</c> (default: the sandbox's managed identity) and
+    /// <c>"lifetimeSeconds"</c> (default a day): answers <c>{"token": "..."}</c>, a Graph token with exactly those permissions.
+    /// </summary>
+    private static SandboxResponse IssueToken(SandboxContext ctx, SandboxRequest req)
+    {
+        if (req.TryJson() is not JsonObject body || (body["roles"] is JsonArray) == (body["scopes"] is JsonArray))
+        {
+            return ControlError(400, "The body must be {\"roles\": [...]} for an app-only token or {\"scopes\": [...]} for a delegated one.");
+        }
+
+        bool delegated = body["scopes"] is JsonArray;
+        var permissions = ((JsonArray)(body["roles"] ?? body["scopes"])!).Select(p => p is JsonValue v && v.TryGetValue(out string? s) ? s : null).ToList();
+        if (permissions.Any(p => string.IsNullOrWhiteSpace(p) || p.Contains(' ', StringComparison.Ordinal)))
+        {
+            return ControlError(400, "Each permission must be a non-empty name without spaces, such as Application.Read.All.");
+        }
+
+        long seconds = body["lifetimeSeconds"] is JsonValue l && l.TryGetValue(out long n) ? n : (long)SandboxServer.DefaultTokenLifetime.TotalSeconds;
+        var caller = new GraphCaller(
+            (string?)body["objectId"] ?? ManagedIdentityRoutes.SystemAssignedObjectId,
+            (string?)body["appId"] ?? ManagedIdentityRoutes.SystemAssignedClientId,
+            delegated,
+            permissions!);
+        return SandboxResponse.Json(200, new JsonObject { ["token"] = ctx.Server.Tokens.Issue(caller, TimeSpan.FromSeconds(seconds)) });
     }
 
     /// <summary>A control-route error: <c>{"error":{"code","message"}}</c>.</summary>

@@ -22,6 +22,9 @@ internal static class ManagedIdentityRoutes
     /// <summary>The client id of the sandbox's system-assigned identity (returned when no client_id is asked for).</summary>
     public const string SystemAssignedClientId = "5a1d7e39-0c4b-4f6e-8d2a-93b7c1e0f5a4";
 
+    /// <summary>The object id of the sandbox's system-assigned identity (its service principal): the default token's <c>oid</c>.</summary>
+    public const string SystemAssignedObjectId = "7d3f1c2a-5b8e-4f60-9a1d-2c4e6b8f0a13";
+
     private const string ApiVersion = "2019-08-01";
 
     /// <summary>How long an issued token lives; real managed-identity tokens last about a day.</summary>

@@ -42,6 +42,9 @@ internal sealed class SandboxRequest
 
     public string Route(string name) => RouteValues[name];
 
+    /// <summary>Who the Graph token speaks for, once the route's check has read it.</summary>
+    public GraphCaller? Caller { get; set; }
+
     public string BodyText => Encoding.UTF8.GetString(Body);
 
     /// <summary>Parses the body as JSON; null when the body is empty or not JSON.</summary>

@@ -31,6 +31,7 @@ public sealed class ImportScimSchemaCommand : ScimConfiguringCmdletBase
     /// <inheritdoc/>
     protected override void BeginProcessing()
     {
+        base.BeginProcessing();
         string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
         try
         {

@@ -4,6 +4,7 @@ using System.Management.Automation;
 using System.Text.Json.Nodes;
 using PulumiScim.Graph;
 using PulumiScim.Model;
+using PulumiScim.Session;
 
 namespace PulumiScim.Commands;
 
@@ -14,9 +15,6 @@ namespace PulumiScim.Commands;
 [OutputType(typeof(ScimApplication))]
 public sealed class NewScimApplicationCommand : ScimSessionCmdletBase
 {
-    /// <summary>The custom (non-gallery) application template (Graph docs, applicationtemplate-instantiate.md).</summary>
-    internal const string CustomTemplateId = "8adf8e6e-67b2-4cf2-a259-e3dc5476c621";
-
     /// <summary>The new enterprise app's display name.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
@@ -51,11 +49,12 @@ public sealed class NewScimApplicationCommand : ScimSessionCmdletBase
                 return;
             }
 
-            WriteVerbose($"Creating the enterprise app '{DisplayName}' from the non-gallery template {CustomTemplateId}.");
+            string templateId = GraphCloud.NonGalleryTemplateId(session.Environment);
+            WriteVerbose($"Creating the enterprise app '{DisplayName}' from the non-gallery template {templateId} ({session.Environment} cloud).");
             JsonNode? created;
             try
             {
-                created = Await(ct => ApplicationQueries.InstantiateAsync(session.Graph, CustomTemplateId, DisplayName, ct));
+                created = Await(ct => ApplicationQueries.InstantiateAsync(session.Graph, templateId, DisplayName, ct));
             }
             catch (GraphRequestException ex) when (ex.ConnectionFailed)
             {

@@ -110,6 +110,11 @@ public abstract class ScimCmdletBase : PSCmdlet, IDisposable
     /// <summary>Builds an ErrorRecord for a Graph failure, with the category that fits its status.</summary>
     protected static ErrorRecord GraphErrorRecord(GraphRequestException ex, string errorId, object? target, string? hint = null)
     {
+        if (Permissions.PermissionCheck.FromForbidden(ex, target) is { } denied)
+        {
+            return denied;
+        }
+
         var category = ex.StatusCode switch
         {
             HttpStatusCode.Unauthorized => ErrorCategory.AuthenticationError,

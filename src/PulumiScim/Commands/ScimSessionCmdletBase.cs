@@ -17,6 +17,9 @@ public abstract class ScimSessionCmdletBase : ScimCmdletBase
     [Parameter]
     public ScimGraphSession? Session { get; set; }
 
+    /// <inheritdoc/>
+    protected override void BeginProcessing() => Permissions.PermissionCheck.Preflight(this, Session ?? SessionStore.Current);
+
     /// <summary>The explicit session, else the runspace's; terminates the call when there is none.</summary>
     protected ScimGraphSession ResolveSession(ScimGraphSession? fromInput = null)
     {

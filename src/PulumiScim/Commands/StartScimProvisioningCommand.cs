@@ -34,6 +34,7 @@ public sealed class StartScimProvisioningCommand : ScimConfiguringCmdletBase
     /// <inheritdoc/>
     protected override void BeginProcessing()
     {
+        base.BeginProcessing();
         if (MyInvocation.BoundParameters.ContainsKey(nameof(ResetScope)) && !Restart)
         {
             ThrowTerminatingError(Error("ResetScopeWithoutRestart", ErrorCategory.InvalidArgument, ResetScope, "-ResetScope only applies to a restart.", "Add -Restart."));

@@ -110,7 +110,7 @@ internal static class AppReader
         JsonNode? jobs = await app.Session.Graph.GetAsync($"servicePrincipals/{app.Sp}/synchronization/jobs", ct).ConfigureAwait(false);
         var list = (jobs?["value"] as JsonArray ?? []).OfType<JsonObject>().ToList();
         JsonObject? job = list.FirstOrDefault(j => string.Equals((string?)j["templateId"], SyncOperations.ScimTemplateId, StringComparison.OrdinalIgnoreCase)) ?? list.FirstOrDefault();
-        if (job is null && app.JobId is not null && app.Session.Reads.JobCreatedAt(app.ServicePrincipalId) is not null)
+        if (job is null && app.Session.Created.Remaining(app.JobId) is not null)
         {
             job = await SyncOperations.GetJobAsync(app, ct).ConfigureAwait(false);
         }

@@ -48,14 +48,15 @@ internal static class AssignmentWrites
         }
     }
 
-    /// <summary>Removes an assignment by its id.</summary>
-    public static async Task RemoveAsync(AppRef app, string assignmentId, CancellationToken ct)
+    /// <summary>Removes an assignment by its id; false when Graph says it is gone already (still listed while the removal replicates).</summary>
+    public static async Task<bool> RemoveAsync(AppRef app, string assignmentId, CancellationToken ct)
     {
         bool done = false;
         try
         {
-            await app.Session.Graph.SendCheckedAsync(HttpMethod.Delete, $"servicePrincipals/{app.Sp}/appRoleAssignedTo/{Uri.EscapeDataString(assignmentId)}", (JsonNode?)null, ct).ConfigureAwait(false);
+            bool deleted = await PrincipalQueries.RemoveAssignmentAsync(app.Session.Graph, app.Sp, assignmentId, ct).ConfigureAwait(false);
             done = true;
+            return deleted;
         }
         finally
         {

@@ -84,8 +84,10 @@ internal static class PlanApplier
                     : $"{add.Change.PrincipalDisplayName} is already assigned to '{context.App.DisplayName}' (Graph says so; the assignment list does not show it yet).");
                 break;
             case RemoveAssignmentChange remove:
-                await AssignmentWrites.RemoveAsync(app, remove.AssignmentId, ct).ConfigureAwait(false);
-                GraphEvents.Verbose($"Unassigned {remove.PrincipalName} from '{context.App.DisplayName}'.");
+                bool deleted = await AssignmentWrites.RemoveAsync(app, remove.AssignmentId, ct).ConfigureAwait(false);
+                GraphEvents.Verbose(deleted
+                    ? $"Unassigned {remove.PrincipalName} from '{context.App.DisplayName}'."
+                    : $"Unassigned {remove.PrincipalName} from '{context.App.DisplayName}' (already removed: Graph still lists the assignment while the removal replicates).");
                 break;
             default:
                 throw new NotSupportedException($"No way to apply {change.GetType().Name}.");

@@ -26,7 +26,7 @@ internal static class SyncOperations
             "Creating the provisioning job",
             c => CreateJobOnceAsync(app, c),
             ct).ConfigureAwait(false);
-        app.Session.Reads.RecordJobCreated(app.ServicePrincipalId);
+        app.Session.Created.Add((string?)(job as JsonObject)?["id"]);
         var created = job as JsonObject;
         created?.Remove("@odata.context");
         Wrote(app, s => s.Without(AppParts.Secrets | AppParts.Schema).WithJob((JsonObject?)created?.DeepClone()).WithSecrets([]));
@@ -47,14 +47,15 @@ internal static class SyncOperations
     internal static void Wrote(AppRef app, AppParts parts) => Wrote(app, s => s.Without(parts));
 
     /// <summary>
-    /// Runs a call on the job, waiting out replication (404/403/409) when this module created the job moments ago: a
-    /// new job answers 404 for a while (graph-api.md; the sandbox's options.replicationDelayMs).
+    /// Runs a call on the job or the synchronization resources it replicates with (secrets, Test Connection), waiting
+    /// out replication (404/403/409) only when this session created the job moments ago, and only for what is left of
+    /// <see cref="Consistency.DefaultTimeout"/> since then: a new job answers 404 or 403 for a while (the sandbox's
+    /// options.replicationDelayMs plays it). Otherwise the first answer stands: a 403 is then a real denial.
     /// </summary>
-    private static Task<T> OnJobAsync<T>(AppRef app, string what, Func<CancellationToken, Task<T>> action, CancellationToken ct) =>
-        IsNewJob(app) ? Consistency.RetryAsync(what, action, ct) : action(ct);
+    internal static Task<T> OnJobAsync<T>(AppRef app, string what, Func<CancellationToken, Task<T>> action, CancellationToken ct) =>
+        app.Session.Created.Remaining(app.JobId) is { } left ? Consistency.RetryAsync(what, action, ct, left) : action(ct);
 
-    private static bool IsNewJob(AppRef app) =>
-        app.Session.Reads.JobCreatedAt(app.ServicePrincipalId) is { } created && DateTime.UtcNow - created < Consistency.DefaultTimeout;
+    private static bool IsNewJob(AppRef app) => app.Session.Created.Remaining(app.JobId) is not null;
 
     private static async Task<JsonNode?> CreateJobOnceAsync(AppRef app, CancellationToken ct)
     {
@@ -154,7 +155,7 @@ internal static class SyncOperations
         bool sent = false;
         try
         {
-            await app.Session.Graph.SendBytesCheckedAsync(HttpMethod.Put, $"{Sync(app)}/secrets", body, ct).ConfigureAwait(false);
+            await OnJobAsync(app, "Saving the credentials of the new job", c => app.Session.Graph.SendBytesCheckedAsync(HttpMethod.Put, $"{Sync(app)}/secrets", body, c), ct).ConfigureAwait(false);
             sent = true;
         }
         finally

@@ -18,7 +18,6 @@ internal sealed class AppReadCache
     private readonly object _gate = new();
     private readonly Dictionary<Guid, Entry> _reads = [];
     private readonly Dictionary<Guid, AppChangeRecord> _changes = [];
-    private readonly Dictionary<Guid, DateTime> _jobsCreated = [];
     private readonly Dictionary<Guid, DateTimeOffset> _cyclesSeen = [];
 
     /// <summary>The cached snapshot of an app, registering <paramref name="holder"/> as one of its users.</summary>
@@ -100,24 +99,6 @@ internal sealed class AppReadCache
         lock (_gate)
         {
             return _changes.TryGetValue(servicePrincipalId, out AppChangeRecord? change) ? change : null;
-        }
-    }
-
-    /// <summary>Records that this session created the app's job just now (calls on it wait out replication).</summary>
-    public void RecordJobCreated(Guid servicePrincipalId)
-    {
-        lock (_gate)
-        {
-            _jobsCreated[servicePrincipalId] = DateTime.UtcNow;
-        }
-    }
-
-    /// <summary>When this session created the app's job, or null.</summary>
-    public DateTime? JobCreatedAt(Guid servicePrincipalId)
-    {
-        lock (_gate)
-        {
-            return _jobsCreated.TryGetValue(servicePrincipalId, out DateTime at) ? at : null;
         }
     }
 

@@ -3,6 +3,7 @@
 using System.Text;
 using System.Text.Json;
 using PulumiScim.Graph;
+using PulumiScim.Permissions;
 
 namespace PulumiScim.Session;
 
@@ -53,6 +54,12 @@ public sealed class ScimGraphSession : IDisposable
     /// <summary>The bound on the total time one request may spend waiting out throttling and transient failures.</summary>
     public TimeSpan MaxRetryWait => Graph.Retry.MaxTotalWait;
 
+    /// <summary>The Graph permissions the token grants (its roles; a signed-in user's scp scopes); null for an opaque token.</summary>
+    public IReadOnlyList<string>? Permissions => Granted?.Granted;
+
+    /// <summary>Whether <see cref="Permissions"/> are Application permissions or a user's Delegated ones; null for an opaque token.</summary>
+    public string? PermissionType => Granted?.Kind;
+
     /// <summary>Whether <c>Disconnect-ScimGraph</c> closed this session.</summary>
     public bool IsDisconnected { get; private set; }
 
@@ -62,6 +69,12 @@ public sealed class ScimGraphSession : IDisposable
     internal AppReadCache Reads { get; } = new();
 
     internal ITokenSource Tokens { get; }
+
+    /// <summary>The objects this session created (by id), with when: their first calls wait out replication.</summary>
+    internal Consistency.CreatedObjects Created { get; } = new();
+
+    /// <summary>What the token grants, as last read (at connect and by each cmdlet's permission pre-flight).</summary>
+    internal GrantedPermissions? Granted { get; set; }
 
     /// <summary>Fills <see cref="Account"/> and <see cref="TenantId"/> from a JWT's claims (read only, never validated or shown).</summary>
     internal void ReadClaims(string token)
@@ -81,6 +94,7 @@ public sealed class ScimGraphSession : IDisposable
             string? Claim(string name) => root.TryGetProperty(name, out JsonElement v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
             Account = Claim("upn") ?? Claim("unique_name") ?? Claim("preferred_username") ?? Claim("app_displayname") ?? Claim("appid") ?? Claim("oid");
             TenantId ??= Claim("tid");
+            Granted = GrantedPermissions.FromToken(token);
         }
         catch (Exception ex) when (ex is FormatException or JsonException or ArgumentException)
         {
