@@ -43,7 +43,6 @@
         PSData = @{
             Tags         = @('Pulumi', 'SCIM', 'EntraID', 'AzureAD', 'MicrosoftGraph', 'Provisioning', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
             LicenseUri   = 'https://opensource.org/licenses/MIT'
-            ProjectUri   = 'https://github.com/pulumiscim/PulumiScim'
             ReleaseNotes = 'See CHANGELOG.md'
         }
     }

@@ -61,11 +61,11 @@ Describe 'The package' {
         $script:Package.Length | Should -BeGreaterThan 100KB
     }
 
-    It 'carries the manifest''s id, version, tags, licence and project' {
+    It 'carries the manifest''s id, version, tags and licence, and no project URL' {
         $meta = $script:Nuspec.package.metadata
         $meta.id | Should -Be 'PulumiScim'
         $meta.version | Should -Be $script:Version
-        $meta.projectUrl | Should -Be $script:Manifest.PrivateData.PSData.ProjectUri
+        $meta.projectUrl | Should -BeNullOrEmpty
         $meta.licenseUrl | Should -Be $script:Manifest.PrivateData.PSData.LicenseUri
         $tags = $meta.tags -split ' '
         $tags | Should -Contain 'PSModule'
