@@ -19,7 +19,7 @@ public sealed record SandboxOrganization(string Name, string Token, Uri ScimBase
 
 /// <summary>
 /// A local, stateful Microsoft Graph (v1.0) and Pulumi Cloud SCIM 2.0 service on 127.0.0.1, seeded from JSON
-/// (shared/sandbox/seed-format.md). Each instance has its own port and state.
+/// (docs/sandbox.md). Each instance has its own port and state.
 /// </summary>
 public sealed class SandboxServer : IDisposable
 {
@@ -121,7 +121,7 @@ public sealed class SandboxServer : IDisposable
     /// <summary>The router, for the SCIM and engine parts to add their routes.</summary>
     internal Router Router => _router;
 
-    /// <summary>The built-in seed (shared/sandbox/example-seed.json), used when no seed is given.</summary>
+    /// <summary>The built-in seed (docs/example-seed.json), used when no seed is given.</summary>
     public static string DefaultSeed
     {
         get

@@ -3,13 +3,13 @@
 # replicates, and a sandbox that is a US Government cloud. docs/failure-modes.md cites these.
 
 BeforeAll {
-    . (Join-Path $PSScriptRoot 'common.ps1')
+    Import-Module (Join-Path $PSScriptRoot 'PulumiScim.TestHelpers.psm1') -Force
 }
 
 Describe 'Remove-ScimAssignment while the removal still replicates' {
     BeforeAll {
         # Ada is assigned by the seed; every change replicates for 10 minutes, so the removed assignment stays listed.
-        $seed = Get-Content $script:SeedPath -Raw | ConvertFrom-Json -AsHashtable
+        $seed = Get-Content $SeedPath -Raw | ConvertFrom-Json -AsHashtable
         $seed.options.replicationDelayMs = 600000
         $ada = $seed.users | Where-Object userPrincipalName -eq 'ada@contoso.example'
         $seed.applications[0].assignments = @(@{ principalId = $ada.id })

@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 
 namespace PulumiScim.Sandbox.State;
 
-/// <summary>Options from the seed's <c>options</c> object (seed-format.md).</summary>
+/// <summary>Options from the seed's <c>options</c> object (docs/sandbox.md).</summary>
 internal sealed class SandboxOptions
 {
     public int ReplicationDelayMs { get; set; }

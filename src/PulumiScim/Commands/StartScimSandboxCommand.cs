@@ -14,7 +14,7 @@ namespace PulumiScim.Commands;
 [OutputType(typeof(ScimSandbox))]
 public sealed class StartScimSandboxCommand : ScimCmdletBase
 {
-    /// <summary>A seed file (shared/sandbox/seed-format.md); without it the built-in example tenant is used.</summary>
+    /// <summary>A seed file (docs/sandbox.md); without it the built-in example tenant is used.</summary>
     [Parameter(Position = 0)]
     [ValidateNotNullOrEmpty]
     public string? SeedPath { get; set; }
@@ -66,7 +66,7 @@ public sealed class StartScimSandboxCommand : ScimCmdletBase
         }
         catch (InvalidDataException ex)
         {
-            ThrowTerminatingError(Error("InvalidSeed", ErrorCategory.InvalidData, SeedPath, $"The seed is not usable: {ex.Message}", "See shared/sandbox/seed-format.md for the format.", ex));
+            ThrowTerminatingError(Error("InvalidSeed", ErrorCategory.InvalidData, SeedPath, $"The seed is not usable: {ex.Message}", "The seed format, with a complete example, is in docs/sandbox.md in the PulumiScim repository (Get-Help Start-ScimSandbox -Full).", ex));
             return;
         }
         catch (System.Net.HttpListenerException ex)
