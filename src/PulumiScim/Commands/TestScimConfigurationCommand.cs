@@ -168,11 +168,11 @@ public sealed class TestScimConfigurationCommand : ScimApplicationCmdletBase
 
             if ((string?)u["id"] is { } uid && refusedBefore.TryGetValue(uid, out string? reason))
             {
-                Fail("Pulumi accepts the user", $"refused before: {reason}", "The username or email belongs to another Pulumi account: change the user's userName source or mail, or ask the other account's owner.");
+                Fail("Pulumi accepts the user", $"refused before: {ProvisioningComparer.PulumiDetail(reason)}", ProvisioningComparer.FixFor(reason) ?? "The username or email belongs to another Pulumi account: change the user's userName source or mail, or ask the other account's owner.");
             }
         }
 
-        checks.Insert(0, new ScimConfigurationCheck(app.DisplayName, "Assigned users pre-flight", "no user Pulumi would refuse", $"{users.Count} users checked, {problems} problems", problems == 0,
+        checks.Insert(0, new ScimConfigurationCheck(app.DisplayName, "Assigned users pre-flight", "no user Pulumi would refuse", $"{ScimText.Count(users.Count, "user")} checked, {ScimText.Count(problems, "problem")}", problems == 0,
             problems == 0 ? string.Empty : "See the User checks below."));
         return checks;
     }
