@@ -62,6 +62,9 @@ public sealed class SandboxServer : IDisposable
     /// <summary>The seeded tenant's id.</summary>
     public string TenantId => _state.TenantId;
 
+    /// <summary>The national cloud the sandbox plays.</summary>
+    public SandboxCloud Cloud => _state.Cloud;
+
     /// <summary>
     /// The sandbox's own Graph token: a JWT for its managed identity (<see cref="ManagedIdentityRoutes.SystemAssignedObjectId"/>)
     /// carrying every application permission the sandbox checks, valid for a day and signed with this sandbox's key.
@@ -133,10 +136,12 @@ public sealed class SandboxServer : IDisposable
     /// <summary>Starts a sandbox.</summary>
     /// <param name="seedJson">The seed; null for the built-in example seed.</param>
     /// <param name="port">The port; 0 picks a free one.</param>
+    /// <param name="cloud">The national cloud the sandbox plays: it accepts only that cloud's non-gallery template.</param>
     /// <returns>The running sandbox.</returns>
-    public static SandboxServer Start(string? seedJson = null, int port = 0)
+    public static SandboxServer Start(string? seedJson = null, int port = 0, SandboxCloud cloud = SandboxCloud.Global)
     {
         SandboxState state = SeedLoader.Load(seedJson ?? DefaultSeed);
+        state.Cloud = cloud;
         for (int attempt = 0; ; attempt++)
         {
             int p = port != 0 ? port : FreePort();

@@ -38,6 +38,8 @@ public sealed class CompareScimProvisioningCommand : ScimApplicationCmdletBase
         {
             ThrowTerminatingError(Error("EmptyToken", ErrorCategory.InvalidArgument, nameof(Token), "The token is empty.", "Pass the Pulumi SCIM token from Pulumi Cloud: Settings > Access Management > SCIM."));
         }
+
+        base.BeginProcessing();
     }
 
     /// <inheritdoc/>
