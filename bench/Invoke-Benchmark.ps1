@@ -17,8 +17,7 @@
 .PARAMETER OutputPath
     The markdown report to write.
 .PARAMETER SeedPath
-    The sandbox seed; by default shared/sandbox/example-seed.json beside the repository, else the sandbox's built-in
-    example tenant.
+    The sandbox seed; by default the repository's docs/example-seed.json (the sandbox's built-in example tenant).
 .PARAMETER Case
     Which cases to run (all by default).
 .PARAMETER BudgetMinutes
@@ -835,8 +834,8 @@ function Invoke-Case {
 $null = New-Item -ItemType Directory -Path $script:Scratch
 try {
     if (-not $SeedPath) {
-        $shared = Join-Path $PSScriptRoot '../../shared/sandbox/example-seed.json'
-        if (Test-Path -LiteralPath $shared) { $SeedPath = (Resolve-Path -LiteralPath $shared).Path }
+        $example = Join-Path $PSScriptRoot '../docs/example-seed.json'
+        if (Test-Path -LiteralPath $example) { $SeedPath = (Resolve-Path -LiteralPath $example).Path }
     }
     $machine = Get-MachineRow
 

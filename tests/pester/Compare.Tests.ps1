@@ -4,8 +4,8 @@
 # refuses), plus drift made by hand on the Pulumi side after a cycle.
 
 BeforeAll {
-    . (Join-Path $PSScriptRoot 'common.ps1')
-    $seed = Get-Content $script:SeedPath -Raw | ConvertFrom-Json -Depth 100 -AsHashtable
+    Import-Module (Join-Path $PSScriptRoot 'PulumiScim.TestHelpers.psm1') -Force
+    $seed = Get-Content $SeedPath -Raw | ConvertFrom-Json -Depth 100 -AsHashtable
     $seed.pulumi.takenEmails = @('barbara@contoso.example')            # barbara: 409 "Email ... already in use"
     # bob: 409 "User with userName bob already exists" (the seed's takenUserNames); katherine: no mail.
     $script:longName = 'Long ' + ('L' * 100)

@@ -23,9 +23,10 @@ internal sealed record GraphCaller(string ObjectId, string AppId, bool IsDelegat
 /// (<c>aud</c>, <c>iss</c>, <c>tid</c>, <c>oid</c>, <c>appid</c>, <c>idtyp</c>, <c>roles</c> or <c>scp</c>, <c>iat</c>,
 /// <c>nbf</c>, <c>exp</c>), signed HS256 (RFC 7518 section 3.2) with a key that lives only in this sandbox, so a
 /// forged or altered token is refused. Entra signs RS256 with published keys; clients never check a Graph token's
-/// signature (Graph's docs: treat access tokens as opaque), so the algorithm is not observable to the module. A
-/// JOSE library would add three assemblies to the module's load context for this one HMAC; the framework's
-/// HMACSHA256 and System.Text.Json do the whole job.
+/// signature (Graph's docs: treat access tokens as opaque), so the algorithm is not observable to the module.
+/// Microsoft.IdentityModel.JsonWebTokens reaches the module's bin only as a transitive dependency of
+/// Microsoft.Graph.Core; the sandbox does not reference it for one fixed HS256 header, which the framework's
+/// HMACSHA256 and System.Text.Json sign and check in a few lines (header compared byte for byte: no "alg" games).
 /// </summary>
 internal sealed class SandboxTokens
 {

@@ -14,7 +14,7 @@ namespace PulumiScim.Sandbox.State;
 internal readonly record struct LogIdentity(string Id, string DisplayName, string UserPrincipalName);
 
 /// <summary>
-/// The parameters of <c>provisioningLogs.generate</c> (seed-format.md), resolved against the seeded tenant. Entry
+/// The parameters of <c>provisioningLogs.generate</c> (docs/sandbox.md), resolved against the seeded tenant. Entry
 /// <c>i</c> (0 = oldest) is a pure function of these and <c>i</c>: nothing is stored per entry, so 100,000 entries cost
 /// nothing until a page asks for them.
 /// </summary>

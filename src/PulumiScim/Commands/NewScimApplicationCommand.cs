@@ -4,6 +4,7 @@ using System.Management.Automation;
 using System.Text.Json.Nodes;
 using PulumiScim.Graph;
 using PulumiScim.Model;
+using PulumiScim.Session;
 
 namespace PulumiScim.Commands;
 
@@ -14,9 +15,6 @@ namespace PulumiScim.Commands;
 [OutputType(typeof(ScimApplication))]
 public sealed class NewScimApplicationCommand : ScimSessionCmdletBase
 {
-    /// <summary>The custom (non-gallery) application template (Graph docs, applicationtemplate-instantiate.md).</summary>
-    internal const string CustomTemplateId = "8adf8e6e-67b2-4cf2-a259-e3dc5476c621";
-
     /// <summary>The new enterprise app's display name.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
@@ -51,13 +49,14 @@ public sealed class NewScimApplicationCommand : ScimSessionCmdletBase
                 return;
             }
 
-            WriteVerbose($"Creating the enterprise app '{DisplayName}' from the non-gallery template {CustomTemplateId}.");
+            string templateId = GraphCloud.NonGalleryTemplateId(session.Environment);
+            WriteVerbose($"Creating the enterprise app '{DisplayName}' from the non-gallery template {templateId} ({session.Environment} cloud).");
             JsonNode? created;
             try
             {
                 created = Await(ct => session.Graph.SendCheckedAsync(
                     HttpMethod.Post,
-                    $"applicationTemplates/{CustomTemplateId}/instantiate",
+                    $"applicationTemplates/{templateId}/instantiate",
                     new JsonObject { ["displayName"] = DisplayName },
                     ct));
             }

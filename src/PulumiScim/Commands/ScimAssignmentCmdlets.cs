@@ -218,8 +218,10 @@ public sealed class RemoveScimAssignmentCommand : ScimAssignmentCmdletBase
                 try
                 {
                     app.MarkChanged();
-                    Await(ct => app.Session.Graph.SendCheckedAsync(HttpMethod.Delete, $"servicePrincipals/{app.Sp}/appRoleAssignedTo/{Uri.EscapeDataString((string?)a["id"] ?? string.Empty)}", (JsonNode?)null, ct));
-                    WriteVerbose($"Unassigned {(string?)a["principalDisplayName"]} from '{app.DisplayName}'.");
+                    bool deleted = Await(ct => PrincipalQueries.RemoveAssignmentAsync(app.Session.Graph, app.Sp, (string?)a["id"] ?? string.Empty, ct));
+                    WriteVerbose(deleted
+                        ? $"Unassigned {(string?)a["principalDisplayName"]} from '{app.DisplayName}'."
+                        : $"Unassigned {(string?)a["principalDisplayName"]} from '{app.DisplayName}' (already removed: Graph still lists the assignment while the removal replicates).");
                 }
                 catch (GraphRequestException ex)
                 {

@@ -133,8 +133,21 @@ public sealed class TestScimConfigurationCommand : ScimApplicationCmdletBase
             .GroupBy(u => (string)u[sourceProperty]!, StringComparer.OrdinalIgnoreCase)
             .Where(g => g.Count() > 1)
             .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.OrdinalIgnoreCase);
-        var refusedBefore = await PriorUniquenessFailuresAsync(app, ct).ConfigureAwait(false);
+        Dictionary<string, string> refusedBefore;
         int problems = 0;
+        try
+        {
+            refusedBefore = await PriorUniquenessFailuresAsync(app, ct).ConfigureAwait(false);
+        }
+        catch (GraphRequestException ex)
+        {
+            // A part that cannot be read is a failed check, never "no earlier failures".
+            refusedBefore = [];
+            problems++;
+            checks.Add(new ScimConfigurationCheck(app.DisplayName, "Earlier refusals in the provisioning logs", "the provisioning logs can be read", ex.Message, false,
+                "Reading the logs needs AuditLog.Read.All and Directory.Read.All and a Microsoft Entra ID P1 or P2 tenant."));
+        }
+
         foreach (JsonObject u in users.Values.OrderBy(u => (string?)u["userPrincipalName"], StringComparer.OrdinalIgnoreCase))
         {
             string who = (string?)u["userPrincipalName"] ?? (string?)u["id"] ?? "?";
@@ -192,6 +205,11 @@ public sealed class TestScimConfigurationCommand : ScimApplicationCmdletBase
             ("$top", "500"),
             ("$orderby", "activityDateTime desc"));
         GraphResponse r = await app.Session.Graph.SendAsync(HttpMethod.Get, path, (JsonNode?)null, ct).ConfigureAwait(false);
+        if (!r.IsSuccess)
+        {
+            throw GraphClient.ToException(HttpMethod.Get, "/v1.0/auditLogs/provisioning", r.Status, r.Body, r.Headers);
+        }
+
         foreach (JsonObject e in (r.Body?["value"] as JsonArray ?? []).OfType<JsonObject>())
         {
             string? reason = (string?)e["provisioningStatusInfo"]?["errorInformation"]?["reason"];

@@ -142,7 +142,7 @@ internal static class ApplicationQueries
     /// <summary>Reads the saved secrets' readable values (BaseAddress, SyncAll) into <paramref name="app"/>.</summary>
     public static async Task<JsonArray> RefreshSecretsAsync(ScimApplication app, CancellationToken ct)
     {
-        JsonNode? secrets = await app.Session.Graph.GetAsync($"servicePrincipals/{app.Sp}/synchronization/secrets", ct).ConfigureAwait(false);
+        JsonNode? secrets = await SyncOperations.OnJobAsync(app, "Reading the credentials of the new job", c => app.Session.Graph.GetAsync($"servicePrincipals/{app.Sp}/synchronization/secrets", c), ct).ConfigureAwait(false);
         var values = secrets?["value"] as JsonArray ?? [];
         app.SecretsRead = (values, DateTime.UtcNow);
         string? Read(string key) => values.OfType<JsonObject>().Where(s => string.Equals((string?)s["key"], key, StringComparison.OrdinalIgnoreCase)).Select(s => (string?)s["value"]).FirstOrDefault();

@@ -131,4 +131,21 @@ internal static class PrincipalQueries
 
         return list;
     }
+
+    /// <summary>
+    /// Deletes one appRoleAssignment. Returns false when Graph answers 404: the assignment is gone already (deleted by
+    /// an earlier run, and still listed while the deletion replicates), which is the state the caller wants.
+    /// </summary>
+    public static async Task<bool> RemoveAssignmentAsync(GraphClient graph, string servicePrincipalId, string assignmentId, CancellationToken ct)
+    {
+        try
+        {
+            await graph.SendCheckedAsync(HttpMethod.Delete, $"servicePrincipals/{servicePrincipalId}/appRoleAssignedTo/{Uri.EscapeDataString(assignmentId)}", (JsonNode?)null, ct).ConfigureAwait(false);
+            return true;
+        }
+        catch (GraphRequestException ex) when (ex.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return false;
+        }
+    }
 }

@@ -28,18 +28,19 @@ internal static class SyncOperations
             c => CreateJobOnceAsync(app, c),
             ct).ConfigureAwait(false);
         ApplicationQueries.ApplyJob(app, job as JsonObject);
-        app.JobCreatedAt = DateTime.UtcNow;
+        app.Session.Created.Add(app.JobId);
     }
 
     /// <summary>
-    /// Runs a call on the job, waiting out replication (404/403/409) when this module created the job moments ago: a
-    /// new job answers 404 for a while (graph-api.md; the sandbox's options.replicationDelayMs).
+    /// Runs a call on the job or the synchronization resources it replicates with (secrets, Test Connection), waiting
+    /// out replication (404/403/409) only when this session created the job moments ago, and only for what is left of
+    /// <see cref="Consistency.DefaultTimeout"/> since then: a new job answers 404 or 403 for a while (the sandbox's
+    /// options.replicationDelayMs plays it). Otherwise the first answer stands: a 403 is then a real denial.
     /// </summary>
-    private static Task<T> OnJobAsync<T>(ScimApplication app, string what, Func<CancellationToken, Task<T>> action, CancellationToken ct) =>
-        IsNewJob(app) ? Consistency.RetryAsync(what, action, ct) : action(ct);
+    internal static Task<T> OnJobAsync<T>(ScimApplication app, string what, Func<CancellationToken, Task<T>> action, CancellationToken ct) =>
+        app.Session.Created.Remaining(app.JobId) is { } left ? Consistency.RetryAsync(what, action, ct, left) : action(ct);
 
-    private static bool IsNewJob(ScimApplication app) =>
-        app.JobCreatedAt is { } created && DateTime.UtcNow - created < Consistency.DefaultTimeout;
+    private static bool IsNewJob(ScimApplication app) => app.Session.Created.Remaining(app.JobId) is not null;
 
     private static async Task<JsonNode?> CreateJobOnceAsync(ScimApplication app, CancellationToken ct)
     {
@@ -130,7 +131,7 @@ internal static class SyncOperations
     {
         try
         {
-            await app.Session.Graph.SendBytesCheckedAsync(HttpMethod.Put, $"{Sync(app)}/secrets", body, ct).ConfigureAwait(false);
+            await OnJobAsync(app, "Saving the credentials of the new job", c => app.Session.Graph.SendBytesCheckedAsync(HttpMethod.Put, $"{Sync(app)}/secrets", body, c), ct).ConfigureAwait(false);
         }
         finally
         {

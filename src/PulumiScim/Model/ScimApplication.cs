@@ -51,9 +51,6 @@ public sealed class ScimApplication
 
     internal JsonObject? Job { get; set; }
 
-    /// <summary>When this module created the job (null when it found it): calls on a new job wait out replication.</summary>
-    internal DateTime? JobCreatedAt { get; set; }
-
     /// <summary>The last schema step of this pipeline and its planner: the next schema read must plan nothing for it (read-back).</summary>
     internal (string Action, Func<JsonObject, PulumiScim.Provisioning.SchemaPlan> Planner)? PendingSchemaCheck { get; set; }
 
@@ -93,7 +90,6 @@ public sealed class ScimApplication
         Job = Job,
         LastChangedAt = LastChangedAt,
         CycleBaseline = CycleBaseline,
-        JobCreatedAt = JobCreatedAt,
     };
 
     /// <summary>The service principal id as Graph path segment.</summary>

@@ -168,33 +168,59 @@ internal static class CmdletPermissions
             ? row.Where(n => n.Options.Count == 0 || n.Options.Any(o => boundParameters.Contains(o))).Select(n => n.Need).Distinct()
             : [];
 
-    /// <summary>The least privileged application permissions of a cmdlet (with the given options): the first alternative of each need.</summary>
-    public static IReadOnlyList<string> LeastApplication(string cmdlet, ICollection<string> options) =>
-        Applicable(cmdlet, options).SelectMany(n => n.Application[0]).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+    /// <summary>
+    /// The least privileged application permissions of a cmdlet with the given options: the first (least privileged)
+    /// alternative of each need, less any permission another one already covers (Directory.Read.All, needed for the
+    /// logs, also reads users, groups and apps). Each one left is needed: without it some need is unmet.
+    /// </summary>
+    public static IReadOnlyList<string> LeastApplication(string cmdlet, ICollection<string> options)
+    {
+        var needs = Applicable(cmdlet, options).ToList();
+        var set = needs.SelectMany(n => n.Application[0]).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        foreach (string permission in set.ToList())
+        {
+            var without = set.Where(p => !string.Equals(p, permission, StringComparison.OrdinalIgnoreCase)).ToList();
+            if (needs.All(n => n.Application.Any(a => a.All(p => without.Contains(p, StringComparer.OrdinalIgnoreCase)))))
+            {
+                set = without;
+            }
+        }
+
+        return set;
+    }
 
     /// <summary>The need behind a failed call ("GET /v1.0/servicePrincipals/..."), or null.</summary>
     public static GraphNeed? ForCall(string method, string path) =>
         Needs.FirstOrDefault(n => n.Path.IsMatch(method.ToUpperInvariant() + " " + path));
 
-    /// <summary>The README's permission table, generated from <see cref="Table"/>.</summary>
+    /// <summary>The README's permission table, generated from <see cref="Table"/> (lines of at most 120 characters).</summary>
     public static string MarkdownTable()
     {
+        IReadOnlyList<string> app = LeastApplication("Get-ScimApplication", []);
         var lines = new List<string>
         {
+            $"*app* = {string.Join(", ", app)}: finding the app and reading its provisioning job.",
+            string.Empty,
             "| Cmdlet (option) | Least privileged application permissions |",
             "|---|---|",
         };
         foreach (var (cmdlet, row) in Table)
         {
-            lines.Add($"| `{cmdlet}` | {string.Join(", ", LeastApplication(cmdlet, []))} |");
+            lines.Add(Line($"`{cmdlet}`", LeastApplication(cmdlet, []), app));
             foreach (string option in row.SelectMany(n => n.Options).Distinct(StringComparer.OrdinalIgnoreCase))
             {
-                var extra = LeastApplication(cmdlet, [option]).Except(LeastApplication(cmdlet, []), StringComparer.OrdinalIgnoreCase);
-                lines.Add($"| `{cmdlet} -{option}` | adds {string.Join(", ", extra)} |");
+                lines.Add(Line($"`{cmdlet} -{option}`", LeastApplication(cmdlet, [option]), app));
             }
         }
 
         return string.Join("\n", lines);
+    }
+
+    private static string Line(string what, IReadOnlyList<string> set, IReadOnlyList<string> app)
+    {
+        bool hasApp = app.All(p => set.Contains(p, StringComparer.OrdinalIgnoreCase));
+        var shown = hasApp ? ["*app*", .. set.Except(app, StringComparer.OrdinalIgnoreCase)] : set;
+        return $"| {what} | {string.Join(", ", shown)} |";
     }
 
     private static IReadOnlyList<CmdletNeed> Row(IEnumerable<CmdletNeed> first, params CmdletNeed[] more) => [.. first, .. more];

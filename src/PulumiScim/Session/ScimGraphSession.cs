@@ -67,6 +67,9 @@ public sealed class ScimGraphSession : IDisposable
 
     internal ITokenSource Tokens { get; }
 
+    /// <summary>The objects this session created (by id), with when: their first calls wait out replication.</summary>
+    internal Consistency.CreatedObjects Created { get; } = new();
+
     /// <summary>What the token grants, as last read (at connect and by each cmdlet's permission pre-flight).</summary>
     internal GrantedPermissions? Granted { get; set; }
 
