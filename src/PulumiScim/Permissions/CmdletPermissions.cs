@@ -152,6 +152,7 @@ internal static class CmdletPermissions
         ["Remove-ScimAssignment"] = Row(s_app, Always(ReadAssignments), Always(Unassign), When(ReadUsers, "User"), When(ReadGroups, "Group")),
         ["Invoke-ScimProvisioningOnDemand"] = Row(s_app, When(ReadUsers, "User"), When(ReadGroups, "Group")),
         ["Test-ScimConfiguration"] = Row(s_app, Always(ReadAssignments), When(ReadMembers, "IncludeUsers"), When(ReadUsers, "IncludeUsers"), When(ReadLogs, "IncludeUsers")),
+        ["Compare-ScimProvisioning"] = Row(s_app, Always(ReadAssignments), Always(ReadMembers), Always(ReadUsers), Always(ReadLogs)),
         ["Get-ScimProvisioningLog"] = Row([Always(ReadLogs), When(FindApp, "DisplayName"), When(Synchronization, "DisplayName"), When(ReadUsers, "User")]),
     };
 
