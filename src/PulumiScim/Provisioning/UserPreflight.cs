@@ -39,7 +39,7 @@ internal static class UserPreflight
         }
 
         checks.Insert(0, new ScimConfigurationCheck("Assigned users pre-flight", "no user Pulumi would refuse",
-            $"{users.Count} users checked, {checks.Count} {(checks.Count == 1 ? "problem" : "problems")}", checks.Count == 0, "See the User checks below."));
+            $"{ScimText.Count(users.Count, "user")} checked, {ScimText.Count(checks.Count, "problem")}", checks.Count == 0, "See the User checks below."));
         return checks;
     }
 
@@ -65,7 +65,8 @@ internal static class UserPreflight
 
         if ((string?)u["id"] is { } id && refusedBefore.TryGetValue(id, out string? reason))
         {
-            yield return Fail("Pulumi accepts the user", $"refused before: {reason}", "The username or email belongs to another Pulumi account: change the user's userName source or mail, or ask the other account's owner.");
+            yield return Fail("Pulumi accepts the user", $"refused before: {ProvisioningComparer.PulumiDetail(reason)}",
+                ProvisioningComparer.FixFor(reason) ?? "The username or email belongs to another Pulumi account: change the user's userName source or mail, or ask the other account's owner.");
         }
     }
 
