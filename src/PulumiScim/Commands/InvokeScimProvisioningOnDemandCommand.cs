@@ -97,7 +97,7 @@ public sealed class InvokeScimProvisioningOnDemandCommand : ScimApplicationCmdle
         }
     }
 
-    /// <summary>provisionOnDemand answers key and value as JSON inside strings (Graph docs, synchronization-synchronizationjob-provisionondemand.md).</summary>
+    /// <summary>provisionOnDemand answers key and value as JSON inside strings (docs/graph-facts.md).</summary>
     private static JsonObject? ParseEmbedded(string? json)
     {
         if (string.IsNullOrWhiteSpace(json))

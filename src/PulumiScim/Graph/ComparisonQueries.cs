@@ -13,7 +13,7 @@ namespace PulumiScim.Graph;
 internal static class ComparisonQueries
 {
     /// <summary>
-    /// Graph allows at most 15 values in one <c>in</c> clause (concepts/filter-query-parameter.md, "in" operator limit).
+    /// Graph allows at most 15 values in one <c>in</c> clause (docs/graph-facts.md, "Queries").
     /// </summary>
     public const int MaxInValues = 15;
 
@@ -55,7 +55,7 @@ internal static class ComparisonQueries
     /// <summary>
     /// The latest failed entry per source object id among the job's newest failed entries (at most
     /// <see cref="MaxFailurePages"/> pages): one query for all objects, because Graph's identity reports allow only 5
-    /// requests per 10 seconds (concepts/throttling-limits.md, "Identity and access reports").
+    /// requests per 10 seconds (docs/graph-facts.md, "Queries, paging, throttling").
     /// </summary>
     public static async Task<Dictionary<string, LoggedFailure>> LatestFailuresAsync(GraphClient graph, string jobId, ISet<string> objectIds, CancellationToken ct)
     {

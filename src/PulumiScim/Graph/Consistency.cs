@@ -7,9 +7,8 @@ namespace PulumiScim.Graph;
 
 /// <summary>
 /// Waits out Entra's eventual consistency right after the module creates an object: 404, 403 and 409 answers (and
-/// 400 Request_ResourceNotFound) are retried with capped backoff until the object is usable, as Microsoft advises
-/// ("allow some time … GET the application or service principal every 5–10 seconds until the query is successful",
-/// concepts/application-saml-sso-configure-api.md; Terraform's azuread provider retries 403/409 on synchronization calls).
+/// 400 Request_ResourceNotFound) are retried with capped backoff until the object is usable (docs/graph-facts.md,
+/// "Replication").
 /// </summary>
 internal static class Consistency
 {

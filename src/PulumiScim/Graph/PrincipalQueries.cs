@@ -64,7 +64,7 @@ internal static class PrincipalQueries
             results.Add(group is null ? NotFound(input, PrincipalKind.Group) : CheckGroup(input, [group]));
         }
 
-        // Names in batches of 15 with the 'in' operator (Graph docs, concepts/filter-query-parameter.md: "in" on displayName).
+        // Names in batches of 15 with the 'in' operator (docs/graph-facts.md, "Queries").
         foreach (string[] chunk in names.Chunk(15))
         {
             string filter = chunk.Length == 1

@@ -8,7 +8,7 @@ namespace PulumiScim.Graph;
 
 /// <summary>
 /// The one retry policy behind every Graph call. 429, 503 and 504 honour <c>Retry-After</c> (seconds, fractional
-/// allowed, or an HTTP date; Graph docs concepts/throttling.md); otherwise a capped exponential backoff with jitter.
+/// allowed, or an HTTP date; docs/graph-facts.md); otherwise a capped exponential backoff with jitter.
 /// Connection failures and timeouts are retried for idempotent requests only. The total wait is bounded.
 /// </summary>
 internal sealed class RetryPolicy

@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 
 namespace PulumiScim.Graph;
 
-/// <summary>The synchronization calls of the guide (graph-api.md table rows 4–15), as raw JSON.</summary>
+/// <summary>The synchronization calls of the guide (docs/graph-facts.md, "Synchronization"), as raw JSON.</summary>
 internal static class SyncOperations
 {
     /// <summary>The template of a non-gallery SCIM app's job.</summary>
@@ -194,7 +194,7 @@ internal static class SyncOperations
         return copy;
     }
 
-    /// <summary>Writes the whole schema with PUT (the service refuses the SDK's PATCH: graph-api.md gotcha 1).</summary>
+    /// <summary>Writes the whole schema with PUT (the service refuses the SDK's PATCH: docs/graph-facts.md).</summary>
     public static async Task PutSchemaAsync(AppRef app, JsonObject schema, CancellationToken ct)
     {
         try

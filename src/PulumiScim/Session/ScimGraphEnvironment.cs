@@ -18,7 +18,7 @@ public enum ScimGraphEnvironment
     China,
 }
 
-/// <summary>A cloud's Graph root and token authority (Graph docs: concepts/deployments.md, national-clouds.md).</summary>
+/// <summary>A cloud's Graph root and token authority (docs/graph-facts.md, "Queries, paging, throttling").</summary>
 /// <param name="Environment">The cloud.</param>
 /// <param name="GraphRoot">The Graph root without the version segment.</param>
 /// <param name="AuthorityHost">The Entra ID authority host.</param>
