@@ -63,8 +63,8 @@ BeforeAll {
         @($script:table.GetMethod('LeastApplication').Invoke($null, @($Cmdlet, $options)))
     }
 
-    function New-TokenSession([string[]] $Role, [string] $ObjectId) {
-        $body = @{ roles = @($Role) }
+    function New-TokenSession([string[]] $Role, [string] $ObjectId, [string[]] $Scope) {
+        $body = if ($Scope) { @{ scopes = @($Scope) } } else { @{ roles = @($Role) } }
         if ($ObjectId) { $body.objectId = $ObjectId }
         $answer = Invoke-RestMethod -Method Post -Uri ([Uri]::new($script:sb.GraphUri, '/_sandbox/tokens')) -Body ($body | ConvertTo-Json) -ContentType 'application/json'
         $secure = ConvertTo-SecureString $answer.token -AsPlainText -Force
@@ -142,6 +142,23 @@ Describe 'Permissions in a pipeline, a session and a 403' {
         $err.Exception.Message | Should -Match '403'
         $err.Exception.Message | Should -Match 'Synchronization\.ReadWrite\.All'
         $err.Exception.Message | Should -Match 'must own the app'
+    }
+
+    It 'checks a signed-in user''s delegated scopes (scp) against the delegated permissions' {
+        $s = New-TokenSession -Scope 'Application.Read.All', 'Synchronization.ReadWrite.All'
+        $s.PermissionType | Should -Be 'Delegated'
+        (Get-ScimApplication -DisplayName 'Perm App' -Session $s -ErrorAction Stop).DisplayName | Should -Be 'Perm App'
+
+        # Application.ReadWrite.OwnedBy is an application permission: as a scope it does not stand in.
+        $s = New-TokenSession -Scope 'Application.Read.All', 'Application.ReadWrite.OwnedBy'
+        Clear-SandboxRequests $script:sb
+        $err = $null
+        try { Get-ScimApplication -DisplayName 'Perm App' -Session $s -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -BeLike 'PermissionMissing,*'
+        $err.Exception.Message | Should -Match 'delegated permissions'
+        $err.Exception.Message | Should -Match 'Synchronization\.ReadWrite\.All'
+        $err.Exception.Message | Should -Match 'Grant admin consent'
+        Get-GraphCall | Should -BeNullOrEmpty
     }
 
     It 'skips the pre-flight for an opaque token (Graph itself decides)' {
