@@ -19,7 +19,7 @@ public sealed record SandboxOrganization(string Name, string Token, Uri ScimBase
 
 /// <summary>
 /// A local, stateful Microsoft Graph (v1.0) and Pulumi Cloud SCIM 2.0 service on 127.0.0.1, seeded from JSON
-/// (shared/sandbox/seed-format.md). Each instance has its own port and state.
+/// (docs/sandbox.md). Each instance has its own port and state.
 /// </summary>
 public sealed class SandboxServer : IDisposable
 {
@@ -61,6 +61,9 @@ public sealed class SandboxServer : IDisposable
 
     /// <summary>The seeded tenant's id.</summary>
     public string TenantId => _state.TenantId;
+
+    /// <summary>The national cloud the sandbox plays.</summary>
+    public SandboxCloud Cloud => _state.Cloud;
 
     /// <summary>
     /// The sandbox's own Graph token: a JWT for its managed identity (<see cref="ManagedIdentityRoutes.SystemAssignedObjectId"/>)
@@ -118,7 +121,7 @@ public sealed class SandboxServer : IDisposable
     /// <summary>The router, for the SCIM and engine parts to add their routes.</summary>
     internal Router Router => _router;
 
-    /// <summary>The built-in seed (shared/sandbox/example-seed.json), used when no seed is given.</summary>
+    /// <summary>The built-in seed (docs/example-seed.json), used when no seed is given.</summary>
     public static string DefaultSeed
     {
         get
@@ -133,10 +136,12 @@ public sealed class SandboxServer : IDisposable
     /// <summary>Starts a sandbox.</summary>
     /// <param name="seedJson">The seed; null for the built-in example seed.</param>
     /// <param name="port">The port; 0 picks a free one.</param>
+    /// <param name="cloud">The national cloud the sandbox plays: it accepts only that cloud's non-gallery template.</param>
     /// <returns>The running sandbox.</returns>
-    public static SandboxServer Start(string? seedJson = null, int port = 0)
+    public static SandboxServer Start(string? seedJson = null, int port = 0, SandboxCloud cloud = SandboxCloud.Global)
     {
         SandboxState state = SeedLoader.Load(seedJson ?? DefaultSeed);
+        state.Cloud = cloud;
         for (int attempt = 0; ; attempt++)
         {
             int p = port != 0 ? port : FreePort();

@@ -255,6 +255,41 @@ public sealed class ContractApplicationTests : GraphTestClient
     }
 
     [Fact]
+    public async Task NewJob_AnswersItsSynchronizationEndpointsWith404Or403WhileItReplicates()
+    {
+        JsonObject seed = GraphSeeds.Default();
+        seed["options"]!["replicationDelayMs"] = 600000;
+        using var slow = new GraphTestClient(seed.ToJsonString());
+        GraphAnswer created = await slow.PostAsync(SyncPath("/jobs"), new { templateId = "scim" });
+        Assert.Equal(HttpStatusCode.Created, created.Status);
+        string job = SyncPath("/jobs/" + (string)created.Body!["id"]!);
+        Assert.Equal(HttpStatusCode.NotFound, (await slow.GetAsync(job)).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await slow.GetAsync(job + "/schema")).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await slow.PostAsync(job + "/start")).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await slow.PostAsync(job + "/validateCredentials", new { useSavedCredentials = true })).Status);
+        GraphAnswer secrets = await slow.SendAsync(HttpMethod.Put, SyncPath("/secrets"), new { value = new[] { new { key = "BaseAddress", value = "http://127.0.0.1:1/scim" } } });
+        Assert.Equal(HttpStatusCode.Forbidden, secrets.Status);
+        Assert.Equal("Authorization_RequestDenied", secrets.ErrorCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await slow.GetAsync(SyncPath("/secrets"))).Status);
+        Assert.Empty((await slow.GetAsync(SyncPath("/jobs"))).Body!["value"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task RemovedAssignment_StaysListedWhileItReplicates_AndASecondDeleteIs404()
+    {
+        JsonObject seed = GraphSeeds.Default();
+        seed["options"]!["replicationDelayMs"] = 600000;
+        seed["applications"]![0]!["assignments"] = new JsonArray(new JsonObject { ["principalId"] = AdaId });
+        using var slow = new GraphTestClient(seed.ToJsonString());
+        string id = (string)(await slow.GetAsync($"/v1.0/servicePrincipals/{SpId}/appRoleAssignedTo")).Body!["value"]![0]!["id"]!;
+        Assert.Equal(HttpStatusCode.NoContent, (await slow.SendAsync(HttpMethod.Delete, $"/v1.0/servicePrincipals/{SpId}/appRoleAssignedTo/{id}")).Status);
+        GraphAnswer listed = await slow.GetAsync($"/v1.0/servicePrincipals/{SpId}/appRoleAssignedTo");
+        Assert.Equal(id, (string?)listed.Body!["value"]![0]!["id"]);
+        Assert.Equal(HttpStatusCode.NotFound, (await slow.SendAsync(HttpMethod.Delete, $"/v1.0/servicePrincipals/{SpId}/appRoleAssignedTo/{id}")).Status);
+        Assert.Empty(State.StateExporter.Export(slow.Sandbox.State)["applications"]![0]!["assignments"]!.AsArray());
+    }
+
+    [Fact]
     public async Task AppRoleAssignedTo_PostListDelete()
     {
         // Body as in api-reference/v1.0/api/serviceprincipal-post-approleassignedto.md (principalId, resourceId, appRoleId).

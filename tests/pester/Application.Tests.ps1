@@ -1,8 +1,8 @@
 # Copyright (c) PulumiScim contributors. Licensed under the MIT License.
 
 BeforeAll {
-    . (Join-Path $PSScriptRoot 'common.ps1')
-    $script:sb = Start-ScimSandbox -SeedPath $script:SeedPath
+    Import-Module (Join-Path $PSScriptRoot 'PulumiScim.TestHelpers.psm1') -Force
+    $script:sb = Start-ScimSandbox -SeedPath $SeedPath
     $script:sb | Connect-ScimGraph
     $script:spId = '59e94b18-3fb9-5227-b0d0-07d59b9acc4e'
     $script:appId = '5e036e4d-74c0-5ada-aea1-7ee85f39f62d'
@@ -102,7 +102,7 @@ Describe 'Start-ScimSandbox' {
 
     It 'blocks with -Wait until stopped, in a process of its own' {
         $port = Get-Random -Minimum 20000 -Maximum 60000
-        $p = Start-Process -FilePath $script:PwshExe -ArgumentList '-NoProfile', '-NonInteractive', '-Command', "Import-Module '$script:ModulePath'; Start-ScimSandbox -Port $port -Wait | Out-Null" -PassThru
+        $p = Start-Process -FilePath $PwshExe -ArgumentList '-NoProfile', '-NonInteractive', '-Command', "Import-Module '$ModulePath'; Start-ScimSandbox -Port $port -Wait | Out-Null" -PassThru
         try {
             $deadline = [DateTime]::UtcNow.AddSeconds(30)
             $status = $null

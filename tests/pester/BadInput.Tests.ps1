@@ -102,7 +102,7 @@ BeforeDiscovery {
         @{ Name = 'a tenant id that is not one'; Run = { Connect-ScimGraph -TenantId 'contoso tenant!' -ClientId '11111111-1111-1111-1111-111111111111' -ClientSecret $script:token }
             Id = "InvalidTenantId,${m}ConnectScimGraphCommand"; Category = 'InvalidArgument'; Target = 'contoso tenant!'; Fix = 'Pass the directory \(tenant\) id' }
         @{ Name = 'a sandbox that was stopped'; Run = {
-                $gone = Start-ScimSandbox -SeedPath $script:SeedPath
+                $gone = Start-ScimSandbox -SeedPath $SeedPath
                 $gone | Connect-ScimGraph -MaxRetryWait 2
                 $gone | Stop-ScimSandbox
                 Get-ScimApplication 'Pulumi Cloud' }
@@ -112,40 +112,20 @@ BeforeDiscovery {
         @{ Name = 'a session closed by Disconnect-ScimGraph'; Run = { Disconnect-ScimGraph; Get-ScimApplication 'Pulumi Cloud' }
             Id = "NotConnected,${m}GetScimApplicationCommand"; Category = 'ConnectionError'; Target = $null; Fix = 'Run Connect-ScimGraph first' }
         @{ Name = 'a seed that is not JSON'; Run = { Start-ScimSandbox -SeedPath $script:notJson }
-            Id = "InvalidSeed,${m}StartScimSandboxCommand"; Category = 'InvalidData'; Target = { param($t) $t -eq $script:notJson }; Fix = 'seed-format\.md' }
+            Id = "InvalidSeed,${m}StartScimSandboxCommand"; Category = 'InvalidData'; Target = { param($t) $t -eq $script:notJson }; Fix = 'docs/sandbox\.md' }
         @{ Name = 'a seed without a tenant'; Run = { Start-ScimSandbox -SeedPath $script:notSchema }
-            Id = "InvalidSeed,${m}StartScimSandboxCommand"; Category = 'InvalidData'; Target = { param($t) $t -eq $script:notSchema }; Fix = 'seed-format\.md' }
+            Id = "InvalidSeed,${m}StartScimSandboxCommand"; Category = 'InvalidData'; Target = { param($t) $t -eq $script:notSchema }; Fix = 'docs/sandbox\.md' }
         @{ Name = 'a seed file that does not exist'; Run = { Start-ScimSandbox -SeedPath $script:missing }
             Id = "SeedUnreadable,${m}StartScimSandboxCommand"; Category = 'ReadError'; Target = { param($t) $t -eq $script:missing }; Fix = 'Check the path' }
     )
 }
 
 BeforeAll {
-    . (Join-Path $PSScriptRoot 'common.ps1')
-
-    # Invoke-RestMethod writes the log's JSON array as one object; enumerate it (Get-GraphWrites calls this by name).
-    function Get-SandboxRequests {
-        param([Parameter(Mandatory)] $Sandbox)
-        $log = Invoke-RestMethod -Uri ([Uri]::new($Sandbox.GraphUri, '/_sandbox/requests'))
-        $log | ForEach-Object { $_ }
-    }
-
-    function Invoke-BadInput {
-        # Runs a row; returns every ErrorRecord it produced, terminating or not.
-        param([scriptblock] $Run)
-        $records = [System.Collections.Generic.List[System.Management.Automation.ErrorRecord]]::new()
-        try {
-            & $Run 2>&1 | ForEach-Object { if ($_ -is [System.Management.Automation.ErrorRecord]) { $records.Add($_) } }
-        }
-        catch {
-            $records.Add($_)
-        }
-        , $records
-    }
+    Import-Module (Join-Path $PSScriptRoot 'PulumiScim.TestHelpers.psm1') -Force
 
     # A tenant with the cases the rows need: two apps of one name, an app without SAML URLs, an app with a job, a group
     # that is not security-enabled, two users of one display name.
-    $seed = Get-Content $script:SeedPath -Raw | ConvertFrom-Json -AsHashtable
+    $seed = Get-Content $SeedPath -Raw | ConvertFrom-Json -AsHashtable
     $seed.applications += @(
         @{ displayName = 'Pulumi Twin'; identifierUris = @(); replyUrls = @() }
         @{ displayName = 'Pulumi Twin'; identifierUris = @(); replyUrls = @() }
@@ -153,10 +133,10 @@ BeforeAll {
         @{ displayName = 'Pulumi Jobbed'; identifierUris = @('https://api.pulumi.com/login/acme/sso/saml/metadata'); replyUrls = @('https://api.pulumi.com/login/acme/sso/saml/acs')
             synchronization = @{ jobs = @(@{ templateId = 'scim'; schema = 'template'; schedule = @{ state = 'Disabled'; interval = 'PT40M' } }); secrets = @() } }
     )
-    $seed.groups += @{ displayName = 'Newsletter'; securityEnabled = $false; mailEnabled = $true; members = @() }
+    $seed.groups += @{ id = '6a1e7d3c-0b5f-4c2e-9a41-3f7d2b8e5c01'; displayName = 'Newsletter'; securityEnabled = $false; mailEnabled = $true; members = @() }
     $seed.users += @(
-        @{ userPrincipalName = 'alex.doe@contoso.example'; mailNickname = 'alex.doe'; displayName = 'Alex Doe'; accountEnabled = $true }
-        @{ userPrincipalName = 'alex.doe2@contoso.example'; mailNickname = 'alex.doe2'; displayName = 'Alex Doe'; accountEnabled = $true }
+        @{ id = '6a1e7d3c-0b5f-4c2e-9a41-3f7d2b8e5c02'; userPrincipalName = 'alex.doe@contoso.example'; mailNickname = 'alex.doe'; displayName = 'Alex Doe'; accountEnabled = $true }
+        @{ id = '6a1e7d3c-0b5f-4c2e-9a41-3f7d2b8e5c03'; userPrincipalName = 'alex.doe2@contoso.example'; mailNickname = 'alex.doe2'; displayName = 'Alex Doe'; accountEnabled = $true }
     )
     $seedFile = Join-Path $TestDrive 'bad-input-seed.json'
     $seed | ConvertTo-Json -Depth 100 | Set-Content $seedFile
@@ -218,7 +198,7 @@ Describe 'A job in quarantine' {
     # Not an input error: the module reports the quarantine and how to leave it, and Start-ScimProvisioning clears it.
     BeforeAll {
         $status = Get-Content (Join-Path $PSScriptRoot '../PulumiScim.Sandbox.Tests/quarantined-status.json') -Raw | ConvertFrom-Json -AsHashtable
-        $seed = Get-Content $script:SeedPath -Raw | ConvertFrom-Json -AsHashtable
+        $seed = Get-Content $SeedPath -Raw | ConvertFrom-Json -AsHashtable
         $seed.applications[0].synchronization = @{
             jobs    = @(@{ templateId = 'scim'; schema = 'template'; schedule = @{ state = 'Active'; interval = 'PT40M' }; status = $status })
             secrets = @(@{ key = 'BaseAddress'; value = 'https://api.pulumi.com/scim/v2/acme' })

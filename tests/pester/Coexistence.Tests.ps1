@@ -5,11 +5,7 @@
 # Azure.Core and MSAL are in use on both sides. Each case runs in a fresh pwsh: load order is per process.
 
 BeforeAll {
-    . (Join-Path $PSScriptRoot 'common.ps1')
-    $bin = Join-Path (Split-Path (Resolve-Path $script:ModulePath).ProviderPath) 'bin'
-    function Get-ShippedVersion([string] $Name) {
-        [System.Reflection.AssemblyName]::GetAssemblyName((Join-Path $bin "$Name.dll")).Version.ToString()
-    }
+    Import-Module (Join-Path $PSScriptRoot 'PulumiScim.TestHelpers.psm1') -Force
     $script:Shipped = @{
         'Azure.Core'                = Get-ShippedVersion 'Azure.Core'
         'Azure.Identity'            = Get-ShippedVersion 'Azure.Identity'
@@ -43,86 +39,6 @@ BeforeAll {
         Used  = 'Azure.Core 1.64.0.0'
         InDefault = @('Azure.Core 1.64.0.0', 'System.ClientModel 1.16.0.0', 'Microsoft.Identity.Client 4.92.0.0')
     }
-
-    function Invoke-Coexistence {
-        # Runs the scenario in a child pwsh and returns its JSON report.
-        param([Parameter(Mandatory)] [hashtable] $Set, [Parameter(Mandatory)] [ValidateSet('ModuleFirst', 'OthersFirst')] [string] $Order)
-        $full = $Set.Paths | ForEach-Object { Join-Path $script:NuGetRoot $_ }
-        foreach ($p in $full) { Test-Path $p | Should -BeTrue -Because "tools/tools.proj downloads $p" }
-        $load = ($full | ForEach-Object { "Add-Type -Path '$_'" }) -join "`n"
-        $child = @"
-`$ErrorActionPreference = 'Stop'
-function Connect-AsManagedIdentity {
-    Connect-ScimGraph -ManagedIdentity -GraphEndpoint `$sb.GraphUri -PulumiApiUrl `$sb.PulumiApiUri
-    (Get-ScimApplication -DisplayName 'Pulumi Cloud').ServicePrincipalId.ToString()
-}
-function Get-Loaded([string] `$Context) {
-    @([System.AppDomain]::CurrentDomain.GetAssemblies() |
-        Where-Object { `$_.GetName().Name -match '^(Azure\.Core|Azure\.Identity|Microsoft\.Identity\.Client|Microsoft\.Graph\.Core|System\.ClientModel)$' -and [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext(`$_).Name -eq `$Context } |
-        ForEach-Object { '{0} {1}' -f `$_.GetName().Name, `$_.GetName().Version })
-}
-$(if ($Order -eq 'OthersFirst') { $load })
-Import-Module '$script:ModulePath'
-`$sb = Start-ScimSandbox
-# A managed-identity runbook's environment, pointing at this sandbox (in-process: the secret never leaves the child).
-`$env:IDENTITY_ENDPOINT = `$sb.ManagedIdentityEndpoint.AbsoluteUri
-`$env:IDENTITY_HEADER = [System.Net.NetworkCredential]::new('', `$sb.IdentityHeader).Password
-`$first = Connect-AsManagedIdentity
-$(if ($Order -eq 'ModuleFirst') { $load })
-`$used = & { $($Set.Use) }
-`$second = Connect-AsManagedIdentity
-`$sb | Connect-ScimGraph
-`$third = (Get-ScimApplication -DisplayName 'Pulumi Cloud').ServicePrincipalId.ToString()
-
-# The module's Azure.Identity, resolved as the module resolves it: through its own load context. Azure.Identity 1.21
-# forwards its types to Azure.Core, so ManagedIdentityCredential is defined wherever that forward leads.
-`$cmdletAsm = (Get-Command Connect-ScimGraph).ImplementingType.Assembly
-`$mineAlc = [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext(`$cmdletAsm)
-`$loadedByConnect = Get-Loaded 'PulumiScim'
-`$identity = `$mineAlc.LoadFromAssemblyName([System.Reflection.AssemblyName]::new('Azure.Identity'))
-`$mi = `$identity.GetType('Azure.Identity.ManagedIdentityCredential', `$true)
-`$sb | Stop-ScimSandbox
-[pscustomobject]@{
-    First = `$first; Second = `$second; Third = `$third
-    Used = '{0} {1}' -f `$used.GetName().Name, `$used.GetName().Version
-    UsedContext = [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext(`$used).Name
-    IdentityContext = [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext(`$identity).Name
-    IdentityVersion = `$identity.GetName().Version.ToString()
-    CredentialAssembly = '{0} {1}' -f `$mi.Assembly.GetName().Name, `$mi.Assembly.GetName().Version
-    CredentialContext = [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext(`$mi.Assembly).Name
-    LoadedByConnect = `$loadedByConnect
-    Mine = Get-Loaded 'PulumiScim'
-    Default = Get-Loaded 'Default'
-    CmdletContext = [string](`$mineAlc.Name)
-} | ConvertTo-Json -Compress
-"@
-        @(Invoke-Pwsh $child)[-1] | ConvertFrom-Json
-    }
-
-    function Assert-Coexisted {
-        param([Parameter(Mandatory)] $Report, [Parameter(Mandatory)] [hashtable] $Set)
-        $sp = '59e94b18-3fb9-5227-b0d0-07d59b9acc4e'
-        $Report.First | Should -Be $sp -Because 'Connect-ScimGraph -ManagedIdentity and Get-ScimApplication work before'
-        $Report.Second | Should -Be $sp -Because 'a new managed-identity credential works after the other copies are in use'
-        $Report.Third | Should -Be $sp
-
-        # The other copy served the user's own code, from the default context.
-        $Report.Used | Should -Be $Set.Used
-        $Report.UsedContext | Should -Be 'Default'
-        foreach ($a in $Set.InDefault) { $Report.Default | Should -Contain $a }
-
-        # The module kept its own copies, in its own context.
-        $Report.CmdletContext | Should -Be 'PulumiScim'
-        $Report.IdentityContext | Should -Be 'PulumiScim'
-        $Report.IdentityVersion | Should -Be $script:Shipped['Azure.Identity']
-        $Report.CredentialContext | Should -Be 'PulumiScim'
-        $Report.LoadedByConnect | Should -Contain $Report.CredentialAssembly -Because 'Connect-ScimGraph -ManagedIdentity loaded the credential''s assembly'
-        $Report.Mine | Should -Contain "Azure.Core $($script:Shipped['Azure.Core'])"
-        $Report.Mine | Should -Contain "Microsoft.Identity.Client $($script:Shipped['Microsoft.Identity.Client'])"
-        $Report.Mine | Should -Contain "Microsoft.Graph.Core $($script:Shipped['Microsoft.Graph.Core'])"
-        @($Report.Mine | Where-Object { $_ -notin ($script:Shipped.GetEnumerator() | ForEach-Object { "$($_.Key) $($_.Value)" }) }) |
-            Should -BeNullOrEmpty -Because 'nothing but the shipped versions loads into the module''s context'
-    }
 }
 
 Describe 'Whichever loads first' {
@@ -132,7 +48,7 @@ Describe 'Whichever loads first' {
     ) {
         $set = Get-Variable -Scope Script -Name $Key -ValueOnly
         $report = Invoke-Coexistence -Set $set -Order ModuleFirst
-        Assert-Coexisted $report $set
+        Assert-Coexisted $report $set $script:Shipped
     }
 
     It 'keeps its own copies when <Name> were loaded into the default context first' -ForEach @(
@@ -141,6 +57,6 @@ Describe 'Whichever loads first' {
     ) {
         $set = Get-Variable -Scope Script -Name $Key -ValueOnly
         $report = Invoke-Coexistence -Set $set -Order OthersFirst
-        Assert-Coexisted $report $set
+        Assert-Coexisted $report $set $script:Shipped
     }
 }

@@ -1,12 +1,9 @@
 # Copyright (c) PulumiScim contributors. Licensed under the MIT License.
 
 BeforeAll {
-    . (Join-Path $PSScriptRoot 'common.ps1')
-    $script:sb = Start-ScimSandbox -SeedPath $script:SeedPath
+    Import-Module (Join-Path $PSScriptRoot 'PulumiScim.TestHelpers.psm1') -Force
+    $script:sb = Start-ScimSandbox -SeedPath $SeedPath
     $script:sb | Connect-ScimGraph
-    function Complete([string] $line) {
-        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText
-    }
 }
 
 AfterAll {
@@ -22,13 +19,13 @@ Describe 'Tab completion from the connected session' {
         @{ Case = 'users'; Line = 'Add-ScimAssignment -DisplayName x -User gra'; Expected = 'grace@contoso.example' }
         @{ Case = 'organization names from the SAML URLs'; Line = 'Set-ScimTenant -OrganizationName a'; Expected = 'acme' }
     ) {
-        Complete $Line | Should -Contain $Expected
+        Get-Completion $Line | Should -Contain $Expected
     }
 
     It 'completes nothing, quietly, without a session' {
         Disconnect-ScimGraph
         try {
-            Complete 'Get-ScimApplication -DisplayName Pul' | Should -BeNullOrEmpty
+            Get-Completion 'Get-ScimApplication -DisplayName Pul' | Should -BeNullOrEmpty
         }
         finally {
             $script:sb | Connect-ScimGraph

@@ -3,60 +3,8 @@
 # resets), under replication lag, with a spent retry budget, and stopped with Ctrl+C. docs/failure-modes.md cites these.
 
 BeforeAll {
-    . (Join-Path $PSScriptRoot 'common.ps1')
+    Import-Module (Join-Path $PSScriptRoot 'PulumiScim.TestHelpers.psm1') -Force
 
-    # Invoke-RestMethod writes the log's JSON array as one object; enumerate it so Where-Object sees requests.
-    # (Get-GraphWrites in common.ps1 calls this by name, so it picks up this definition too.)
-    function Get-SandboxRequests {
-        param([Parameter(Mandatory)] $Sandbox)
-        $log = Invoke-RestMethod -Uri ([Uri]::new($Sandbox.GraphUri, '/_sandbox/requests'))
-        $log | ForEach-Object { $_ }
-    }
-
-    function Set-SandboxFault {
-        param([Parameter(Mandatory)] $Sandbox, [double] $Ratio, [string[]] $Kinds = @('429'), [double] $RetryAfterSeconds = 0.05, [int] $Seed = 1, [string] $Paths)
-        $body = @{ ratio = $Ratio; kinds = $Kinds; retryAfterSeconds = $RetryAfterSeconds; seed = $Seed }
-        if ($Paths) { $body.paths = $Paths }
-        Invoke-RestMethod -Method Post -Uri ([Uri]::new($Sandbox.GraphUri, '/_sandbox/faults')) -Body ($body | ConvertTo-Json) -ContentType 'application/json' | Out-Null
-    }
-
-    function New-SeedFile {
-        # The example seed with some options changed.
-        param([Parameter(Mandatory)] [hashtable] $Options, [Parameter(Mandatory)] [string] $Path)
-        $seed = Get-Content $script:SeedPath -Raw | ConvertFrom-Json -AsHashtable
-        foreach ($k in $Options.Keys) { $seed.options[$k] = $Options[$k] }
-        $seed | ConvertTo-Json -Depth 100 | Set-Content $Path
-        $Path
-    }
-
-    function Get-AppState {
-        param([Parameter(Mandatory)] $Sandbox, [Parameter(Mandatory)] [string] $DisplayName)
-        $state = (Invoke-WebRequest -Uri ([Uri]::new($Sandbox.GraphUri, '/_sandbox/state'))).Content | ConvertFrom-Json -Depth 100
-        $state.applications | Where-Object displayName -eq $DisplayName
-    }
-
-    function Get-UserRule($schema) { $schema.synchronizationRules | Where-Object { $_.objectMappings.sourceObjectName -contains 'User' } }
-
-    function Assert-GuideState {
-        # The guide's end state, read from the sandbox's own state (not through the module).
-        param([Parameter(Mandatory)] $App)
-        $schema = $App.synchronization.jobs[0].schema
-        $rule = Get-UserRule $schema
-        $user = $rule.objectMappings | Where-Object sourceObjectName -eq 'User'
-        $group = $rule.objectMappings | Where-Object sourceObjectName -eq 'Group'
-        ($user.attributeMappings.targetAttributeName | Sort-Object) | Should -Be (@('userName', 'active', 'displayName', 'emails[type eq "work"].value', 'name.givenName', 'name.familyName') | Sort-Object)
-        ($user.attributeMappings | Where-Object targetAttributeName -eq 'userName').source.expression | Should -Be '[mailNickname]'
-        $target = ($schema.directories | Where-Object name -eq $rule.targetDirectoryName).objects | Where-Object name -eq $user.targetObjectName
-        ($target.attributes | Where-Object name -eq 'emails[type eq "work"].value').required | Should -BeTrue
-        $group.enabled | Should -BeTrue
-        $group.attributeMappings.targetAttributeName | Should -Not -Contain 'externalId'
-        $secrets = $App.synchronization.secrets
-        ($secrets | Where-Object key -eq 'BaseAddress').value | Should -Match '/scim/v2/acme$'
-        ($secrets | Where-Object key -eq 'SyncAll').value | Should -Be 'false'
-        @($App.assignments).Count | Should -Be 3
-        @($App.assignments.principalId | Sort-Object -Unique).Count | Should -Be 3
-        $App.synchronization.jobs[0].schedule.state | Should -Be 'Active'
-    }
 
     $script:faultStatuses = 0, 429, 503, 504
     $script:seen = [System.Collections.Generic.List[object]]::new()
@@ -66,7 +14,7 @@ Describe 'The guide''s pipeline with 20% of Graph requests faulted' {
     Context 'fault seed <_>' -ForEach (1..20) {
         BeforeAll {
             $faultSeed = $_
-            $sb = Start-ScimSandbox -SeedPath $script:SeedPath
+            $sb = Start-ScimSandbox -SeedPath $SeedPath
             try {
                 $sb | Connect-ScimGraph -MaxRetryWait 30
                 Set-SandboxFault $sb -Ratio 0.2 -Kinds '429', '503', '504', 'reset' -RetryAfterSeconds 0.05 -Seed $faultSeed
@@ -127,9 +75,9 @@ Describe 'The guide''s pipeline with 20% of Graph requests faulted' {
     }
 }
 
-Describe 'A new app on a tenant that takes 3 s to replicate' {
+Describe 'A new app on a tenant that takes 5 s to replicate' {
     BeforeAll {
-        $seed = New-SeedFile -Options @{ replicationDelayMs = 3000 } -Path (Join-Path $TestDrive 'replicating.json')
+        $seed = New-SeedFile -Options @{ replicationDelayMs = 5000 } -Path (Join-Path $TestDrive 'replicating.json')
         $script:sb = Start-ScimSandbox -SeedPath $seed
         $script:sb | Connect-ScimGraph
         $token = ($script:sb.Organizations | Where-Object Name -eq 'acme').Token
@@ -159,9 +107,10 @@ Describe 'A new app on a tenant that takes 3 s to replicate' {
         $script:out.ProvisioningState | Should -Be 'Active'
     }
 
-    It 'really met the replication lag (404s on the new objects) and waited it out' {
+    It 'really met the replication lag (404s on the new objects, 403s on the new job''s credentials) and waited it out' {
         @($script:log | Where-Object { $_.status -eq 404 -and $_.path -match '/servicePrincipals/[^/]+$' }).Count | Should -BeGreaterThan 0
-        @($script:log | Where-Object { $_.status -eq 404 -and $_.path -match '/jobs/' }).Count | Should -BeGreaterThan 0
+        @($script:log | Where-Object { $_.status -eq 403 -and $_.path -match '/synchronization/secrets$' }).Count | Should -BeGreaterThan 0
+        @($script:log | Where-Object { $_.method -eq 'PUT' -and $_.path -match '/synchronization/secrets$' -and $_.status -eq 204 }).Count | Should -Be 1
     }
 
     It 'ends in the guide''s state' {
@@ -185,11 +134,14 @@ Describe 'A new app on a tenant that takes 3 s to replicate' {
         @((Get-AppState $script:sb 'Pulumi Cloud').assignments).Count | Should -Be 1
     }
 
-    It 'runs Set-ScimTenant again at once, while the new job is not listed yet, and uses that job' {
+    It 'runs Set-ScimTenant at once after an earlier run created the job, while the job is not listed yet, and uses that job' {
         $token = ($script:sb.Organizations | Where-Object Name -eq 'acme').Token
+        # The earlier run stopped right after creating the job (its credentials wait out the job's replication).
+        $sp = (Get-ScimApplication 'Pulumi Cloud').ServicePrincipalId
+        $graphToken = ConvertFrom-SecureText $script:sb.AccessToken
+        Invoke-RestMethod -Method Post -Uri ([Uri]::new($script:sb.GraphUri, "/v1.0/servicePrincipals/$sp/synchronization/jobs")) -Headers @{ Authorization = "Bearer $graphToken" } -Body '{"templateId":"scim"}' -ContentType 'application/json' | Out-Null
         $all = & {
             $VerbosePreference = 'Continue'
-            Get-ScimApplication 'Pulumi Cloud' | Set-ScimTenant -OrganizationName acme -Token $token | Out-Null
             Get-ScimApplication 'Pulumi Cloud' | Set-ScimTenant -OrganizationName acme -Token $token
         } 2>&1 4>&1
         $errs = $all | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] }
@@ -202,7 +154,7 @@ Describe 'A new app on a tenant that takes 3 s to replicate' {
 
 Describe 'The retry budget' {
     BeforeAll {
-        $script:sb = Start-ScimSandbox -SeedPath $script:SeedPath
+        $script:sb = Start-ScimSandbox -SeedPath $SeedPath
     }
 
     AfterAll {
@@ -230,7 +182,7 @@ Describe 'The retry budget' {
 
 Describe 'The read-back of a schema write' {
     It 'stops the pipeline when the schema no longer holds what the previous step wrote' {
-        $sb = Start-ScimSandbox -SeedPath $script:SeedPath
+        $sb = Start-ScimSandbox -SeedPath $SeedPath
         try {
             $sb | Connect-ScimGraph
             $token = ($sb.Organizations | Where-Object Name -eq 'acme').Token
@@ -257,36 +209,9 @@ Describe 'The read-back of a schema write' {
 }
 
 Describe 'Ctrl+C' {
-    BeforeAll {
-        function Stop-WhileWaiting {
-            # Runs $Script in another runspace, waits (bounded) until $Until holds, presses "Ctrl+C" (Stop) and
-            # returns how long stopping took.
-            param($Sandbox, [scriptblock] $Script, [scriptblock] $Until, [object[]] $Arguments)
-            # The module is imported by the runspace's initial state, so the command is a single statement: a
-            # batch (AddStatement) would run on as a thread-pool work item after Stop and Dispose, and crash the process.
-            $iss = [initialsessionstate]::CreateDefault2()
-            $iss.ImportPSModule([string[]]@($script:ModulePath))
-            $ps = [powershell]::Create($iss)
-            try {
-                $null = $ps.AddScript($Script)
-                foreach ($a in $Arguments) { $null = $ps.AddArgument($a) }
-                $handle = $ps.BeginInvoke()
-                $deadline = [DateTime]::UtcNow.AddSeconds(20)
-                while (-not (& $Until) -and [DateTime]::UtcNow -lt $deadline -and -not $handle.IsCompleted) { Start-Sleep -Milliseconds 50 }
-                (& $Until) | Should -BeTrue -Because 'the command should be waiting by now'
-                $sw = [System.Diagnostics.Stopwatch]::StartNew()
-                $ps.Stop()
-                $sw.Elapsed
-                $ps.InvocationStateInfo.State | Should -Be 'Stopped'
-            }
-            finally {
-                $ps.Dispose()
-            }
-        }
-    }
 
     It 'stops a wait for Retry-After at once' {
-        $sb = Start-ScimSandbox -SeedPath $script:SeedPath
+        $sb = Start-ScimSandbox -SeedPath $SeedPath
         try {
             $session = $sb | Connect-ScimGraph -PassThru
             Set-SandboxFault $sb -Ratio 1 -Kinds '429' -RetryAfterSeconds 60
@@ -306,7 +231,7 @@ Describe 'Ctrl+C' {
         # A Tenant URL whose host accepts the connection and never answers: Test Connection hangs until Ctrl+C.
         $silent = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
         $silent.Start()
-        $sb = Start-ScimSandbox -SeedPath $script:SeedPath
+        $sb = Start-ScimSandbox -SeedPath $SeedPath
         try {
             $session = $sb | Connect-ScimGraph -PassThru
             $token = ($sb.Organizations | Where-Object Name -eq 'acme').Token

@@ -3,7 +3,7 @@
 # every example that is not comments only runs against a sandbox in a fresh pwsh (one child process per cmdlet).
 
 BeforeDiscovery {
-    . (Join-Path $PSScriptRoot 'common.ps1')
+    Import-Module (Join-Path $PSScriptRoot 'PulumiScim.TestHelpers.psm1') -Force
     $commands = Get-Command -Module PulumiScim -CommandType Cmdlet | Sort-Object Name
     $script:HelpCases = foreach ($c in $commands) { @{ Name = $c.Name } }
     $script:ExampleCases = foreach ($c in $commands) {
@@ -21,10 +21,10 @@ BeforeDiscovery {
 }
 
 BeforeAll {
-    . (Join-Path $PSScriptRoot 'common.ps1')
+    Import-Module (Join-Path $PSScriptRoot 'PulumiScim.TestHelpers.psm1') -Force
     Import-Module (Join-Path $PSScriptRoot '../../tools/HelpBuilder.psm1') -Force
     $script:CommonParameters = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
-    $script:ModuleFullPath = (Resolve-Path $script:ModulePath).Path
+    $script:ModuleFullPath = (Resolve-Path $ModulePath).Path
 }
 
 Describe 'Help of <Name>' -ForEach $HelpCases {

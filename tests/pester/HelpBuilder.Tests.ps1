@@ -2,7 +2,7 @@
 # Unit tests of tools/HelpBuilder.psm1: markdown parsing, MAML output, and the build's refusals.
 
 BeforeAll {
-    . (Join-Path $PSScriptRoot 'common.ps1')
+    Import-Module (Join-Path $PSScriptRoot 'PulumiScim.TestHelpers.psm1') -Force
     Import-Module (Join-Path $PSScriptRoot '../../tools/HelpBuilder.psm1') -Force
     $script:RealDocs = Join-Path $PSScriptRoot '../../docs/en-US'
 
@@ -59,20 +59,6 @@ A note.
 - Connect-ScimGraph
 - [Pulumi](https://www.pulumi.com)
 '@
-
-    # A docs folder holding a copy of every real doc, with one file changed or left out.
-    function New-DocsCopy {
-        param([string] $Omit, [string] $Edit, [scriptblock] $Change)
-        $dir = Join-Path ([System.IO.Path]::GetTempPath()) ('pulumiscim-docs-' + [guid]::NewGuid())
-        New-Item -ItemType Directory $dir | Out-Null
-        foreach ($f in Get-ChildItem $RealDocs -Filter '*.md') {
-            if ($f.BaseName -eq $Omit) { continue }
-            $text = Get-Content $f.FullName -Raw
-            if ($f.BaseName -eq $Edit) { $text = & $Change $text }
-            Set-Content -Path (Join-Path $dir $f.Name) -Value $text
-        }
-        $dir
-    }
 }
 
 Describe 'ConvertFrom-HelpMarkdown' {
@@ -190,28 +176,28 @@ Describe 'Build-ModuleHelp' {
     }
 
     It 'throws when a cmdlet has no doc' {
-        $docs = New-DocsCopy -Omit 'Set-ScimTenant'
+        $docs = New-DocsCopy -From $RealDocs -Omit 'Set-ScimTenant'
         { Build-ModuleHelp -DocsPath $docs -ModuleName PulumiScim -OutputFile $outFile } | Should -Throw '*Set-ScimTenant.md is missing*'
         $outFile | Should -Not -Exist
     }
 
     It 'throws when a parameter has no description' {
-        $docs = New-DocsCopy -Edit 'Set-ScimTenant' -Change { param($t) $t -replace '(?s)### -NotificationEmail\r?\n.*?(?=### -SkipValidation)', '' }
+        $docs = New-DocsCopy -From $RealDocs -Edit 'Set-ScimTenant' -Change { param($t) $t -replace '(?s)### -NotificationEmail\r?\n.*?(?=### -SkipValidation)', '' }
         { Build-ModuleHelp -DocsPath $docs -ModuleName PulumiScim -OutputFile $outFile } | Should -Throw '*Set-ScimTenant -NotificationEmail has no description*'
     }
 
     It 'throws when a doc has no synopsis' {
-        $docs = New-DocsCopy -Edit 'Get-ScimAssignment' -Change { param($t) $t -replace '(?s)## SYNOPSIS\r?\n.*?(?=## DESCRIPTION)', "## SYNOPSIS`n`n" }
+        $docs = New-DocsCopy -From $RealDocs -Edit 'Get-ScimAssignment' -Change { param($t) $t -replace '(?s)## SYNOPSIS\r?\n.*?(?=## DESCRIPTION)', "## SYNOPSIS`n`n" }
         { Build-ModuleHelp -DocsPath $docs -ModuleName PulumiScim -OutputFile $outFile } | Should -Throw '*Get-ScimAssignment has no SYNOPSIS*'
     }
 
     It 'throws when a doc has no example' {
-        $docs = New-DocsCopy -Edit 'Get-ScimAssignment' -Change { param($t) $t -replace '(?s)## EXAMPLES\r?\n.*?(?=## PARAMETERS)', "## EXAMPLES`n`n" }
+        $docs = New-DocsCopy -From $RealDocs -Edit 'Get-ScimAssignment' -Change { param($t) $t -replace '(?s)## EXAMPLES\r?\n.*?(?=## PARAMETERS)', "## EXAMPLES`n`n" }
         { Build-ModuleHelp -DocsPath $docs -ModuleName PulumiScim -OutputFile $outFile } | Should -Throw '*Get-ScimAssignment has no example*'
     }
 
     It 'throws when a doc is titled with another name' {
-        $docs = New-DocsCopy -Edit 'Get-ScimAssignment' -Change { param($t) $t -replace '^# Get-ScimAssignment', '# Get-ScimAssignments' }
+        $docs = New-DocsCopy -From $RealDocs -Edit 'Get-ScimAssignment' -Change { param($t) $t -replace '^# Get-ScimAssignment', '# Get-ScimAssignments' }
         { Build-ModuleHelp -DocsPath $docs -ModuleName PulumiScim -OutputFile $outFile } | Should -Throw '*titled Get-ScimAssignments*'
     }
 }

@@ -1,16 +1,8 @@
 # Copyright (c) PulumiScim contributors. Licensed under the MIT License.
 
 BeforeAll {
-    . (Join-Path $PSScriptRoot 'common.ps1')
-    function New-LogSeed([int] $Count) {
-        $seed = Get-Content $script:SeedPath -Raw | ConvertFrom-Json -Depth 50 -AsHashtable
-        $seed.applications[0].synchronization = @{ jobs = @(@{ templateId = 'scim'; schema = 'template' }) }
-        $seed.provisioningLogs = @{ generate = @{ count = $Count; failureRatio = 0.1; from = '2026-11-01T00:00:00Z'; seed = 7 } }
-        $path = Join-Path $TestDrive "seed-$Count.json"
-        $seed | ConvertTo-Json -Depth 50 | Set-Content $path
-        $path
-    }
-    $script:sb = Start-ScimSandbox -SeedPath (New-LogSeed 2500)
+    Import-Module (Join-Path $PSScriptRoot 'PulumiScim.TestHelpers.psm1') -Force
+    $script:sb = Start-ScimSandbox -SeedPath (New-LogSeed 2500 $TestDrive)
     $script:sb | Connect-ScimGraph
     $script:app = Get-ScimApplication 'Pulumi Cloud'
 }
@@ -50,8 +42,11 @@ Describe 'Get-ScimProvisioningLog' {
         $window.Count | Should -Be ($all | Where-Object { $_.Time -ge $from -and $_.Time -le $to }).Count
         $window.Count | Should -BeGreaterThan 0
         $q = [uri]::UnescapeDataString((Get-GraphRequests $script:sb | Where-Object path -eq '/v1.0/auditLogs/provisioning')[0].query)
-        $q | Should -Match ('activityDateTime ge ' + $from.ToString('yyyy-MM-ddTHH:mm:ssZ'))
-        $q | Should -Match ('activityDateTime le ' + $to.ToString('yyyy-MM-ddTHH:mm:ssZ'))
+        # Only the operators the docs give for activityDateTime (eq, gt, lt), one tick outside the inclusive bounds.
+        $q | Should -Match ('activityDateTime gt ' + [regex]::Escape($from.AddTicks(-1).ToString('yyyy-MM-ddTHH:mm:ss.fffffffZ')))
+        $q | Should -Match ('activityDateTime lt ' + [regex]::Escape($to.AddTicks(1).ToString('yyyy-MM-ddTHH:mm:ss.fffffffZ')))
+        $window | Where-Object { $_.Time -eq $from } | Should -Not -BeNullOrEmpty -Because 'the bounds are inclusive'
+        $window | Where-Object { $_.Time -eq $to } | Should -Not -BeNullOrEmpty -Because 'the bounds are inclusive' 
     }
 
     It 'filters by user, resolving a user principal name to its id' {
@@ -91,7 +86,7 @@ Describe 'Get-ScimProvisioningLog' {
     }
 
     It 'says when the app has no job' {
-        $other = Start-ScimSandbox -SeedPath $script:SeedPath
+        $other = Start-ScimSandbox -SeedPath $SeedPath
         try {
             $s = $other | Connect-ScimGraph -PassThru
             $err = $null
@@ -105,15 +100,15 @@ Describe 'Get-ScimProvisioningLog' {
     }
 
     It 'keeps memory flat: 100,000 entries peak less than 100 MB above 10,000' {
-        $small = Start-ScimSandbox -SeedPath (New-LogSeed 10000)
-        $large = Start-ScimSandbox -SeedPath (New-LogSeed 100000)
+        $small = Start-ScimSandbox -SeedPath (New-LogSeed 10000 $TestDrive)
+        $large = Start-ScimSandbox -SeedPath (New-LogSeed 100000 $TestDrive)
         try {
             $peak = foreach ($s in $small, $large) {
                 $env:PULUMISCIM_TEST_TOKEN = [System.Net.NetworkCredential]::new('', $s.AccessToken).Password
                 try {
                     $out = Invoke-Pwsh @"
 `$ErrorActionPreference = 'Stop'
-Import-Module '$script:ModulePath'
+Import-Module '$ModulePath'
 Connect-ScimGraph -AccessToken (ConvertTo-SecureString `$env:PULUMISCIM_TEST_TOKEN -AsPlainText -Force) -GraphEndpoint '$($s.GraphUri)'
 (Get-ScimProvisioningLog -DisplayName 'Pulumi Cloud' | Measure-Object).Count
 (Get-Content /proc/self/status | Where-Object { `$_ -like 'VmHWM:*' }) -replace '\D', ''

@@ -5,55 +5,7 @@
 # or on a command line, and no assertion compares them with Should -Be (whose failure message would show them).
 
 BeforeAll {
-    . (Join-Path $PSScriptRoot 'common.ps1')
-
-    function ConvertFrom-SecureText([securestring] $Secure) {
-        [System.Net.NetworkCredential]::new('', $Secure).Password
-    }
-
-    function Invoke-MsiRequest {
-        # GET on the sandbox's token endpoint; returns status and parsed body without throwing on an error status.
-        param([Parameter(Mandatory)] $Sandbox, [string] $Query, [hashtable] $Headers = @{}, [string] $Method = 'GET')
-        $r = Invoke-WebRequest -Method $Method -Uri ("$($Sandbox.ManagedIdentityEndpoint)$Query") -Headers $Headers -SkipHttpErrorCheck
-        [pscustomobject]@{ Status = [int]$r.StatusCode; Body = if ($r.Content) { $r.Content | ConvertFrom-Json } }
-    }
-
-    function Invoke-AsManagedIdentity {
-        # Runs $Body in a child pwsh that has imported the module and has IDENTITY_ENDPOINT/IDENTITY_HEADER set to the
-        # sandbox's (set after import, before Connect-ScimGraph, as an Azure Automation runbook has them). $Body sees
-        # $GraphUri, $PulumiApiUri and $OrgToken (a SecureString); its last output line is returned parsed from JSON.
-        param([Parameter(Mandatory)] $Sandbox, [Parameter(Mandatory)] [string] $Body, [string] $IdentityHeader)
-        if (-not $IdentityHeader) { $IdentityHeader = ConvertFrom-SecureText $Sandbox.IdentityHeader }
-        $env:PULUMISCIM_TEST_IDENTITY_HEADER = $IdentityHeader
-        $env:PULUMISCIM_TEST_ORG_TOKEN = ConvertFrom-SecureText ($Sandbox.Organizations | Where-Object Name -eq 'acme').Token
-        try {
-            $output = Invoke-Pwsh @"
-`$ErrorActionPreference = 'Stop'
-Import-Module '$script:ModulePath'
-`$env:IDENTITY_ENDPOINT = '$($Sandbox.ManagedIdentityEndpoint)'
-`$env:IDENTITY_HEADER = `$env:PULUMISCIM_TEST_IDENTITY_HEADER
-`$OrgToken = ConvertTo-SecureString -String `$env:PULUMISCIM_TEST_ORG_TOKEN -AsPlainText -Force
-Remove-Item Env:PULUMISCIM_TEST_IDENTITY_HEADER, Env:PULUMISCIM_TEST_ORG_TOKEN
-`$GraphUri = [uri]'$($Sandbox.GraphUri)'
-`$PulumiApiUri = [uri]'$($Sandbox.PulumiApiUri)'
-$Body
-"@
-        }
-        finally {
-            Remove-Item Env:PULUMISCIM_TEST_IDENTITY_HEADER, Env:PULUMISCIM_TEST_ORG_TOKEN -ErrorAction SilentlyContinue
-        }
-        @($output)[-1] | ConvertFrom-Json
-    }
-
-    function Get-LoggedRequests([Parameter(Mandatory)] $Sandbox, [Parameter(Mandatory)] [scriptblock] $Where) {
-        # Invoke-RestMethod writes the log's JSON array as one object: take it into a variable, then enumerate it.
-        $all = Invoke-RestMethod -Uri ([Uri]::new($Sandbox.GraphUri, '/_sandbox/requests'))
-        @($all | Where-Object $Where)
-    }
-
-    function Get-MsiRequests([Parameter(Mandatory)] $Sandbox) {
-        Get-LoggedRequests $Sandbox { $_.path -eq '/msi/token' }
-    }
+    Import-Module (Join-Path $PSScriptRoot 'PulumiScim.TestHelpers.psm1') -Force
 }
 
 Describe 'The sandbox''s managed-identity token endpoint' {

@@ -1,8 +1,8 @@
 # Copyright (c) PulumiScim contributors. Licensed under the MIT License.
 
 BeforeAll {
-    . (Join-Path $PSScriptRoot 'common.ps1')
-    $script:Manifest = Import-PowerShellDataFile $script:ModulePath
+    Import-Module (Join-Path $PSScriptRoot 'PulumiScim.TestHelpers.psm1') -Force
+    $script:Manifest = Import-PowerShellDataFile $ModulePath
 }
 
 Describe 'The module' {
@@ -42,8 +42,8 @@ Describe 'The module' {
     It 'imports again with -Force and keeps its cmdlets' {
         $output = Invoke-Pwsh @"
 `$ErrorActionPreference = 'Stop'
-Import-Module '$script:ModulePath'
-Import-Module '$script:ModulePath' -Force
+Import-Module '$ModulePath'
+Import-Module '$ModulePath' -Force
 (Get-Command -Module PulumiScim).Count
 `$sb = Start-ScimSandbox
 `$sb | Connect-ScimGraph
@@ -56,7 +56,7 @@ Import-Module '$script:ModulePath' -Force
 
     It 'loads no Graph or Azure assembly at import' {
         $output = Invoke-Pwsh @"
-Import-Module '$script:ModulePath'
+Import-Module '$ModulePath'
 [System.AppDomain]::CurrentDomain.GetAssemblies() | ForEach-Object { `$_.GetName().Name } | Where-Object { `$_ -match '^(Azure|Microsoft\.Graph|Microsoft\.Identity|Microsoft\.Kiota)' }
 'done'
 "@
@@ -69,13 +69,13 @@ Describe 'Side by side with older copies of its dependencies' {
         @{ Name = 'Azure.Identity 1.10.2 + Azure.Core 1.36.0 + MSAL 4.55.0'; Paths = @('azure.core/1.36.0/lib/netstandard2.0/Azure.Core.dll', 'microsoft.identity.client/4.55.0/lib/netstandard2.0/Microsoft.Identity.Client.dll', 'azure.identity/1.10.2/lib/netstandard2.0/Azure.Identity.dll') }
         @{ Name = 'Microsoft.Graph.Core 3.2.4'; Paths = @('microsoft.graph.core/3.2.4/lib/netstandard2.0/Microsoft.Graph.Core.dll') }
     ) {
-        $full = $Paths | ForEach-Object { Join-Path $script:NuGetRoot $_ }
+        $full = $Paths | ForEach-Object { Join-Path $NuGetRoot $_ }
         foreach ($p in $full) { Test-Path $p | Should -BeTrue -Because "tools/tools.proj downloads $p" }
         $load = ($full | ForEach-Object { "Add-Type -Path '$_'" }) -join "`n"
         $output = Invoke-Pwsh @"
 `$ErrorActionPreference = 'Stop'
 $load
-Import-Module '$script:ModulePath'
+Import-Module '$ModulePath'
 `$sb = Start-ScimSandbox
 `$sb | Connect-ScimGraph
 (Get-ScimApplication -DisplayName 'Pulumi Cloud').ServicePrincipalId.ToString()

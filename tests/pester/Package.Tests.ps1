@@ -4,11 +4,11 @@
 # a test folder), so neither the user's modules nor their registered repositories are touched.
 
 BeforeAll {
-    . (Join-Path $PSScriptRoot 'common.ps1')
+    Import-Module (Join-Path $PSScriptRoot 'PulumiScim.TestHelpers.psm1') -Force
     Add-Type -AssemblyName System.IO.Compression.FileSystem
 
-    $script:ModuleFolder = Split-Path (Resolve-Path $script:ModulePath).ProviderPath
-    $script:Manifest = Import-PowerShellDataFile $script:ModulePath
+    $script:ModuleFolder = Split-Path (Resolve-Path $ModulePath).ProviderPath
+    $script:Manifest = Import-PowerShellDataFile $ModulePath
     $script:Version = [string]$script:Manifest.ModuleVersion
     $packageName = "PulumiScim.$script:Version.nupkg"
 
@@ -27,21 +27,6 @@ BeforeAll {
     $script:RepoPath = Join-Path $TestDrive 'repo'
     New-Item -ItemType Directory -Path $script:RepoPath | Out-Null
     Copy-Item $script:Package.FullName $script:RepoPath
-
-    function Invoke-IsolatedPwsh {
-        # Invoke-Pwsh with HOME (and so the user's module folder and PSResourceGet's repository list) in $HomePath.
-        param([Parameter(Mandatory)] [string] $HomePath, [Parameter(Mandatory)] [string] $Script)
-        New-Item -ItemType Directory -Force -Path $HomePath | Out-Null
-        $saved = $env:HOME, $env:XDG_DATA_HOME, $env:XDG_CONFIG_HOME, $env:XDG_CACHE_HOME
-        $env:HOME = $HomePath
-        $env:XDG_DATA_HOME = $null; $env:XDG_CONFIG_HOME = $null; $env:XDG_CACHE_HOME = $null
-        try {
-            Invoke-Pwsh $Script
-        }
-        finally {
-            $env:HOME, $env:XDG_DATA_HOME, $env:XDG_CONFIG_HOME, $env:XDG_CACHE_HOME = $saved
-        }
-    }
 
     # What a child runs after installing: PulumiScim by name from $Modules only, then the sandbox round trip.
     $script:ImportByName = @'

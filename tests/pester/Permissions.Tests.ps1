@@ -39,8 +39,8 @@ BeforeDiscovery {
 }
 
 BeforeAll {
-    . (Join-Path $PSScriptRoot 'common.ps1')
-    $script:sb = Start-ScimSandbox -SeedPath $script:SeedPath
+    Import-Module (Join-Path $PSScriptRoot 'PulumiScim.TestHelpers.psm1') -Force
+    $script:sb = Start-ScimSandbox -SeedPath $SeedPath
     $script:admin = $script:sb | Connect-ScimGraph -PassThru
     $script:scimToken = ($script:sb.Organizations | Where-Object Name -eq 'acme').Token
     $script:backups = Join-Path $TestDrive 'backups'

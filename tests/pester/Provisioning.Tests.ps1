@@ -2,20 +2,14 @@
 # Issue 5's acceptance: after the guide's pipeline and a provisioning cycle, the right users and teams are in Pulumi.
 
 BeforeAll {
-    . (Join-Path $PSScriptRoot 'common.ps1')
+    Import-Module (Join-Path $PSScriptRoot 'PulumiScim.TestHelpers.psm1') -Force
     $script:ids = @{
         ada = 'bc0958cf-3a83-5957-b570-e0833948591c'; alan = '3d2ed5fc-dc1d-5187-b890-8c45d0f28769'
         grace = '99c90126-e9a4-5b66-a055-54eb16771e93'; bob = '03af691d-dfa2-521c-a36e-805bfb1b3e9e'
         katherine = '90fb8577-b795-5df4-b54d-c0441d752e84'; edsger = '5f8f08bf-345d-5b77-a3ca-d57f5833da05'
         barbara = '19cf9546-593d-5b53-801f-b54ec3931e3b'; linus = '5671c68a-e935-5e08-923d-a1297f7a65ce'
     }
-    function Get-PulumiOrg {
-        ((Get-SandboxState $script:sb).pulumi.organizations | Where-Object name -eq 'acme')
-    }
-    function Get-PulumiUser([string] $userName) {
-        (Get-PulumiOrg).users | Where-Object userName -eq $userName
-    }
-    $script:sb = Start-ScimSandbox -SeedPath $script:SeedPath
+    $script:sb = Start-ScimSandbox -SeedPath $SeedPath
     $script:sb | Connect-ScimGraph
     $script:backups = Join-Path $TestDrive 'backups'
     $token = $script:sb.Organizations[0].Token
@@ -48,12 +42,12 @@ Describe 'A provisioning cycle after the guide' {
     }
 
     It 'creates exactly the assigned, enabled users, with userName = mailNickname' {
-        $active = (Get-PulumiOrg).users | Where-Object active -eq $true
+        $active = (Get-PulumiOrg $script:sb).users | Where-Object active -eq $true
         $active.userName | Sort-Object | Should -Be @('ada', 'alan', 'barbara', 'grace')
     }
 
     It 'sends the six attributes and nothing else' {
-        $ada = Get-PulumiUser 'ada'
+        $ada = Get-PulumiUser $script:sb 'ada'
         $ada.displayName | Should -Be 'Ada Lovelace'
         $ada.name.givenName | Should -Be 'Ada'
         $ada.name.familyName | Should -Be 'Lovelace'
@@ -62,15 +56,15 @@ Describe 'A provisioning cycle after the guide' {
     }
 
     It 'provisions the disabled user as inactive' {
-        (Get-PulumiUser 'edsger').active | Should -BeFalse
+        (Get-PulumiUser $script:sb 'edsger').active | Should -BeFalse
     }
 
     It 'leaves the unassigned user out' {
-        Get-PulumiUser 'linus' | Should -BeNullOrEmpty
+        Get-PulumiUser $script:sb 'linus' | Should -BeNullOrEmpty
     }
 
     It 'makes teams of the assigned groups with their provisioned members' {
-        $org = Get-PulumiOrg
+        $org = Get-PulumiOrg $script:sb
         $byId = @{}; foreach ($u in $org.users) { $byId[$u.id] = $u.userName }
         $platform = $org.groups | Where-Object displayName -eq 'Platform Team'
         ($platform.members.value | ForEach-Object { $byId[$_] }) | Sort-Object | Should -Be @('ada', 'alan', 'barbara')
@@ -82,14 +76,14 @@ Describe 'A provisioning cycle after the guide' {
         $bob = $script:failures | Where-Object SourceId -eq $script:ids.bob
         $bob | Should -Not -BeNullOrEmpty
         $bob[0].Reason | Should -Match 'User with userName bob already exists'
-        Get-PulumiUser 'bob' | Should -BeNullOrEmpty
+        Get-PulumiUser $script:sb 'bob' | Should -BeNullOrEmpty
     }
 
     It 'logs the user without mail as a missing required attribute' {
         $k = $script:failures | Where-Object SourceId -eq $script:ids.katherine
         $k | Should -Not -BeNullOrEmpty
         $k[0].ErrorCode | Should -Not -BeNullOrEmpty
-        Get-PulumiUser 'katherine' | Should -BeNullOrEmpty
+        Get-PulumiUser $script:sb 'katherine' | Should -BeNullOrEmpty
     }
 
     It 'flags the taken username in the pre-flight once Pulumi has refused it' {
@@ -101,14 +95,14 @@ Describe 'A provisioning cycle after the guide' {
     It 'updates a user in Pulumi when the surname changes and the job restarts' {
         Invoke-RestMethod -Method Patch -Uri ([uri]::new($script:sb.GraphUri, "/_sandbox/users/$($script:ids.ada)")) -ContentType 'application/json' -Body '{"surname":"King"}' | Out-Null
         $script:app | Start-ScimProvisioning -Restart | Wait-ScimProvisioning -Timeout 120 | Out-Null
-        (Get-PulumiUser 'ada').name.familyName | Should -Be 'King'
+        (Get-PulumiUser $script:sb 'ada').name.familyName | Should -Be 'King'
     }
 
     It 'deactivates users whose assignment goes' {
         $script:app | Remove-ScimAssignment -Group 'Platform Team' -Confirm:$false | Start-ScimProvisioning -Restart | Wait-ScimProvisioning -Timeout 120 | Out-Null
-        (Get-PulumiUser 'ada').active | Should -BeFalse
-        (Get-PulumiUser 'barbara').active | Should -BeFalse
-        (Get-PulumiUser 'alan').active | Should -BeTrue -Because 'alan is still in SRE'
+        (Get-PulumiUser $script:sb 'ada').active | Should -BeFalse
+        (Get-PulumiUser $script:sb 'barbara').active | Should -BeFalse
+        (Get-PulumiUser $script:sb 'alan').active | Should -BeTrue -Because 'alan is still in SRE'
     }
 
     It 'provisions one user on demand and shows the steps' {

@@ -4,67 +4,13 @@
 # is searched for the Pulumi SCIM token, the Graph access token, a client secret and a rejected token.
 
 BeforeAll {
-    . (Join-Path $PSScriptRoot 'common.ps1')
-
-    # Invoke-RestMethod writes the log's JSON array as one object; enumerate it (Get-GraphWrites calls this by name).
-    function Get-SandboxRequests {
-        param([Parameter(Mandatory)] $Sandbox)
-        $log = Invoke-RestMethod -Uri ([Uri]::new($Sandbox.GraphUri, '/_sandbox/requests'))
-        $log | ForEach-Object { $_ }
-    }
-
-    function ConvertTo-Plain([securestring] $s) { [System.Net.NetworkCredential]::new('', $s).Password }
-
-    function Get-ExceptionChain($exception) {
-        for ($e = $exception; $e; $e = $e.InnerException) { $e }
-    }
-
-    function ConvertTo-Flat($o) {
-        # Every property as text: objects whose properties lead into reflection (exceptions' TargetSite, a parameter's
-        # Type, a record's MyCommand) make ConvertTo-Json -Depth 10 walk every type of every assembly and never finish.
-        $h = [ordered]@{ Type = $o.GetType().FullName }
-        foreach ($p in $o.PSObject.Properties) { try { $h[$p.Name] = "$($p.Value)" } catch { $h[$p.Name] = "<$($_.Exception.Message)>" } }
-        $h
-    }
-
-    function Add-Haystack {
-        # Renders one captured thing every way the brief asks and adds it to the haystack under a label.
-        param([string] $Label, $Item)
-        if ($null -eq $Item) { return }
-        if ($Item -is [string]) { $script:haystack.Add([pscustomobject]@{ Label = $Label; Text = $Item }); return }
-        $text = [System.Text.StringBuilder]::new()
-        $null = $text.AppendLine(($Item | Format-List * -Force | Out-String -Width 500))
-        $record = if ($Item -is [System.Management.Automation.ErrorRecord]) { $Item } elseif ($Item -is [System.Management.Automation.IContainsErrorRecord]) { $Item.ErrorRecord }
-        if ($record) {
-            $flat = [ordered]@{
-                Record         = ConvertTo-Flat $record
-                ErrorDetails   = if ($record.ErrorDetails) { ConvertTo-Flat $record.ErrorDetails }
-                InvocationInfo = if ($record.InvocationInfo) { ConvertTo-Flat $record.InvocationInfo }
-                Exceptions     = @(Get-ExceptionChain $record.Exception | ForEach-Object { ConvertTo-Flat $_ })
-            }
-            $null = $text.AppendLine(($flat | ConvertTo-Json -Depth 10 -WarningAction SilentlyContinue))
-            foreach ($e in Get-ExceptionChain $record.Exception) {
-                $null = $text.AppendLine(($e | Format-List * -Force | Out-String -Width 500))
-                $null = $text.AppendLine($e.ToString())
-            }
-        }
-        elseif ($Item.GetType().FullName -like 'PulumiScim.*' -or $Item -is [System.Management.Automation.PSCustomObject]) {
-            # The module's own output types: as JSON, as deep as the brief asks.
-            $null = $text.AppendLine(($Item | ConvertTo-Json -Depth 10 -WarningAction SilentlyContinue))
-        }
-        else {
-            $flat = ConvertTo-Flat $Item
-            if ($Item -is [System.Management.Automation.InformationalRecord] -and $Item.InvocationInfo) { $flat.InvocationInfo = ConvertTo-Flat $Item.InvocationInfo }
-            $null = $text.AppendLine(($flat | ConvertTo-Json -Depth 10 -WarningAction SilentlyContinue))
-        }
-        $script:haystack.Add([pscustomobject]@{ Label = $Label; Text = $text.ToString() })
-    }
+    Import-Module (Join-Path $PSScriptRoot 'PulumiScim.TestHelpers.psm1') -Force
 
     $script:haystack = [System.Collections.Generic.List[object]]::new()
 
     # The secrets: a random Pulumi SCIM token (seeded), the sandbox's Graph token, a client secret, a rejected token.
     $pulumiPlain = 'pulumi-scim-' + [guid]::NewGuid().ToString('N')
-    $seed = Get-Content $script:SeedPath -Raw | ConvertFrom-Json -AsHashtable
+    $seed = Get-Content $SeedPath -Raw | ConvertFrom-Json -AsHashtable
     $seed.pulumi.organizations[0].token = $pulumiPlain
     $seedFile = Join-Path $TestDrive 'secrets-seed.json'
     $seed | ConvertTo-Json -Depth 100 | Set-Content $seedFile
@@ -80,10 +26,10 @@ BeforeAll {
     $clientSecret = ConvertTo-SecureString ('client-secret-' + [guid]::NewGuid().ToString('N')) -AsPlainText -Force
     $script:secrets = [ordered]@{
         'Pulumi SCIM token'             = $pulumiPlain
-        'Graph access token'            = ConvertTo-Plain $script:sb.AccessToken
-        'Graph access token (sandbox 2)' = ConvertTo-Plain $script:sb2.AccessToken
-        'client secret'                 = ConvertTo-Plain $clientSecret
-        'rejected token'                = ConvertTo-Plain $wrongToken
+        'Graph access token'            = ConvertFrom-SecureText $script:sb.AccessToken
+        'Graph access token (sandbox 2)' = ConvertFrom-SecureText $script:sb2.AccessToken
+        'client secret'                 = ConvertFrom-SecureText $clientSecret
+        'rejected token'                = ConvertFrom-SecureText $wrongToken
     }
     $backups = Join-Path $TestDrive 'backups'
     $exports = Join-Path $TestDrive 'exports'
@@ -93,7 +39,7 @@ BeforeAll {
     # 1. In another runspace, concurrently: Connect-ScimGraph -ClientSecret against a tenant that does not exist (the
     # token request fails after Azure.Identity's retries); its errors and streams are collected at the end.
     $connect = [powershell]::Create()
-    $null = $connect.AddScript("Import-Module '$script:ModulePath'").AddStatement().AddScript({
+    $null = $connect.AddScript("Import-Module '$ModulePath'").AddStatement().AddScript({
             param($secret)
             $VerbosePreference = 'Continue'; $DebugPreference = 'Continue'
             try { Connect-ScimGraph -TenantId 'contoso-does-not-exist.example' -ClientId '11111111-2222-3333-4444-555555555555' -ClientSecret $secret -Verbose -Debug } catch { $_ }
@@ -105,7 +51,7 @@ BeforeAll {
     # 2. In another runspace: a fresh app on a replicating tenant, with progress on (a host-less runspace keeps
     # progress records in Streams.Progress).
     $progress = [powershell]::Create()
-    $null = $progress.AddScript("Import-Module '$script:ModulePath'").AddStatement().AddScript({
+    $null = $progress.AddScript("Import-Module '$ModulePath'").AddStatement().AddScript({
             param($sb, $token, $backups)
             $ProgressPreference = 'Continue'; $VerbosePreference = 'Continue'; $DebugPreference = 'Continue'; $InformationPreference = 'Continue'
             $sb | Connect-ScimGraph
@@ -175,6 +121,10 @@ BeforeAll {
             Get-ScimApplication 'Pulumi Cloud' | Get-ScimAssignment
             Get-ScimApplication 'Pulumi Cloud' | Get-ScimProvisioningStatus
             Get-ScimApplication 'Pulumi Cloud' | Test-ScimConfiguration
+            # Compare-ScimProvisioning reads Pulumi with the token: every stream on, then with a token Pulumi refuses.
+            Get-ScimApplication 'Pulumi Cloud' | Compare-ScimProvisioning -Token $script:token -IncludeInSync -Verbose -Debug
+            Get-ScimApplication 'Pulumi Cloud' | Compare-ScimProvisioning -Token $script:token -Summary
+            Get-ScimApplication 'Pulumi Cloud' | Compare-ScimProvisioning -Token $wrongToken -Verbose -Debug
             Write-Progress -Activity 'Secrets test' -Completed
         } *>&1
     }
@@ -197,18 +147,18 @@ BeforeAll {
     $recorder.Dispose()
 
     # The haystack.
-    foreach ($item in $script:captured) { Add-Haystack "captured $($item.GetType().Name)" $item }
-    foreach ($item in $script:errorEntries) { Add-Haystack "`$Error $($item.FullyQualifiedErrorId)" $item }
-    foreach ($item in $script:connectOutput + $script:connectStreams) { Add-Haystack "Connect-ScimGraph -ClientSecret runspace: $($item.GetType().Name)" $item }
-    foreach ($item in $script:progressRecords + $script:progressStreams) { Add-Haystack "progress runspace: $($item.GetType().Name)" $item }
-    Add-Haystack 'transcript' (Get-Content $transcript -Raw)
-    foreach ($f in Get-ChildItem $backups, $exports -Recurse -File) { Add-Haystack "file $($f.Name)" (Get-Content $f.FullName -Raw) }
+    foreach ($item in $script:captured) { Add-Haystack $script:haystack "captured $($item.GetType().Name)" $item }
+    foreach ($item in $script:errorEntries) { Add-Haystack $script:haystack "`$Error $($item.FullyQualifiedErrorId)" $item }
+    foreach ($item in $script:connectOutput + $script:connectStreams) { Add-Haystack $script:haystack "Connect-ScimGraph -ClientSecret runspace: $($item.GetType().Name)" $item }
+    foreach ($item in $script:progressRecords + $script:progressStreams) { Add-Haystack $script:haystack "progress runspace: $($item.GetType().Name)" $item }
+    Add-Haystack $script:haystack 'transcript' (Get-Content $transcript -Raw)
+    foreach ($f in Get-ChildItem $backups, $exports -Recurse -File) { Add-Haystack $script:haystack "file $($f.Name)" (Get-Content $f.FullName -Raw) }
     foreach ($s in $script:sb, $script:sb2) {
-        Add-Haystack 'sandbox request log' ((Invoke-WebRequest -Uri ([Uri]::new($s.GraphUri, '/_sandbox/requests'))).Content)
+        Add-Haystack $script:haystack 'sandbox request log' ((Invoke-WebRequest -Uri ([Uri]::new($s.GraphUri, '/_sandbox/requests'))).Content)
     }
     $script:sb | Connect-ScimGraph
-    Add-Haystack 'Get-ScimGraphSession' (Get-ScimGraphSession)
-    Add-Haystack 'Get-ScimGraphSession as text' (Get-ScimGraphSession | Out-String -Width 500)
+    Add-Haystack $script:haystack 'Get-ScimGraphSession' (Get-ScimGraphSession)
+    Add-Haystack $script:haystack 'Get-ScimGraphSession as text' (Get-ScimGraphSession | Out-String -Width 500)
 }
 
 AfterAll {
@@ -228,6 +178,13 @@ Describe 'What a run leaves behind' {
         (($script:captured | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message -join "`n") | Should -Match 'reading back before sending it again|as Retry-After asks'
         $script:connectOutput | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] } | ForEach-Object FullyQualifiedErrorId |
             Should -Contain 'TokenAcquisitionFailed,PulumiScim.Commands.ConnectScimGraphCommand'
+    }
+
+    It 'covers Compare-ScimProvisioning: its objects, counts and Pulumi''s refusal of the wrong token' {
+        $types = $script:captured | ForEach-Object { $_.GetType().Name } | Sort-Object -Unique
+        $types | Should -Contain 'ScimDifference'
+        $types | Should -Contain 'ScimDifferenceSummary'
+        $script:errorEntries | ForEach-Object FullyQualifiedErrorId | Should -Contain 'PulumiTokenRejected,PulumiScim.Commands.CompareScimProvisioningCommand'
     }
 
     It 'finds a token where there is one (the search''s control)' {

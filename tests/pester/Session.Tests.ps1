@@ -1,8 +1,8 @@
 # Copyright (c) PulumiScim contributors. Licensed under the MIT License.
 
 BeforeAll {
-    . (Join-Path $PSScriptRoot 'common.ps1')
-    $script:sb = Start-ScimSandbox -SeedPath $script:SeedPath
+    Import-Module (Join-Path $PSScriptRoot 'PulumiScim.TestHelpers.psm1') -Force
+    $script:sb = Start-ScimSandbox -SeedPath $SeedPath
 }
 
 AfterAll {

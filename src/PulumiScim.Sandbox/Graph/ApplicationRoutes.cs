@@ -20,21 +20,34 @@ internal static class ApplicationRoutes
                 req,
                 ctx.Server.GraphUri,
                 $"servicePrincipals('{app.ServicePrincipalId}')/appRoleAssignedTo",
-                app.Assignments.Where(a => ctx.State.IsVisible((string)a["id"]!)).ToList(),
+                app.ListedAssignments(ctx.State),
                 ctx.State.Options.PageSize)));
         map("POST", "/servicePrincipals/{id}/appRoleAssignedTo", req => Assign(ctx, req));
-        map("DELETE", "/servicePrincipals/{id}/appRoleAssignedTo/{assignmentId}", req => GraphRoutes.WithApp(ctx, req, app =>
-        {
-            string assignmentId = req.Route("assignmentId");
-            JsonObject? assignment = app.Assignments.FirstOrDefault(a => string.Equals((string?)a["id"], assignmentId, StringComparison.Ordinal));
-            if (assignment is null)
-            {
-                return GraphError.NotFound(assignmentId);
-            }
+        map("DELETE", "/servicePrincipals/{id}/appRoleAssignedTo/{assignmentId}", req => GraphRoutes.WithApp(ctx, req, app => Unassign(ctx, req, app)));
+    }
 
-            app.Assignments.Remove(assignment);
-            return SandboxResponse.NoContent();
-        }));
+    /// <summary>
+    /// <c>DELETE /servicePrincipals/{id}/appRoleAssignedTo/{appRoleAssignment-id}</c>
+    /// (api-reference/v1.0/api/serviceprincipal-delete-approleassignedto.md): 204, or 404 for an assignment that does not
+    /// exist (any more). A deleted assignment stays listed for options.replicationDelayMs, as directory changes replicate
+    /// (Graph: "Configure SAML-based single sign-on for your application using the Microsoft Graph API").
+    /// </summary>
+    private static SandboxResponse Unassign(SandboxContext ctx, SandboxRequest req, AppState app)
+    {
+        string assignmentId = req.Route("assignmentId");
+        JsonObject? assignment = app.Assignments.FirstOrDefault(a => string.Equals((string?)a["id"], assignmentId, StringComparison.Ordinal));
+        if (assignment is null)
+        {
+            return GraphError.NotFound(assignmentId);
+        }
+
+        app.Assignments.Remove(assignment);
+        if (ctx.State.Options.ReplicationDelayMs > 0)
+        {
+            app.Departing.Add((assignment, DateTime.UtcNow.AddMilliseconds(ctx.State.Options.ReplicationDelayMs)));
+        }
+
+        return SandboxResponse.NoContent();
     }
 
     private static readonly string[] s_appEq = ["id", "appId", "displayName", "applicationTemplateId", "signInAudience"];
@@ -90,8 +103,10 @@ internal static class ApplicationRoutes
     /// </summary>
     private static SandboxResponse Instantiate(SandboxContext ctx, SandboxRequest req)
     {
+        // Each cloud has its own non-gallery template id ("applicationTemplate: instantiate"); another cloud's is unknown here.
         string templateId = req.Route("templateId");
-        if (!string.Equals(templateId, SeedLoader.CustomTemplateId, StringComparison.OrdinalIgnoreCase))
+        string cloudTemplateId = SandboxClouds.NonGalleryTemplateId(ctx.State.Cloud);
+        if (!string.Equals(templateId, cloudTemplateId, StringComparison.OrdinalIgnoreCase))
         {
             return GraphError.NotFound(templateId);
         }
@@ -118,6 +133,8 @@ internal static class ApplicationRoutes
                 app.Owners.Add(caller.ObjectId);
             }
 
+            app.Application["applicationTemplateId"] = cloudTemplateId;
+            app.ServicePrincipal["applicationTemplateId"] = cloudTemplateId;
             ctx.State.Applications.Add(app);
             ctx.State.MarkCreated(app.ServicePrincipalId);
             ctx.State.MarkCreated((string)app.Application["id"]!);

@@ -87,12 +87,25 @@ internal static class SynchronizationRoutes
         map("POST", Base + "/jobs/{jobId}/schema/parseExpression", req => ParseExpression(ctx, req));
 
         map("PUT", Base + "/secrets", req => PutSecrets(ctx, req));
-        map("GET", Base + "/secrets", req => GraphRoutes.WithApp(ctx, req, app => SandboxResponse.Json(200, new JsonObject
+        map("GET", Base + "/secrets", req => WithSynchronization(ctx, req, app => SandboxResponse.Json(200, new JsonObject
         {
             ["@odata.context"] = GraphRoutes.Context(ctx, $"servicePrincipals('{app.ServicePrincipalId}')/synchronization/secrets"),
             ["value"] = new JsonArray(app.Secrets.Select(s => (JsonNode)MaskSecret(s)).ToArray()),
         })));
     }
+
+    /// <summary>
+    /// Runs <paramref name="handler"/> on the app <c>{id}</c> unless a job of it is still replicating: then the
+    /// service principal's synchronization secrets answer 403 with Graph's
+    /// Authorization_RequestDenied body until Entra has replicated the job (Graph: "Configure SAML-based single sign-on
+    /// for your application using the Microsoft Graph API" asks to allow time for new objects to replicate; Terraform's
+    /// azuread provider retries 403 and 409 on every synchronization call after creating a job). How long:
+    /// options.replicationDelayMs. Which code each route answers is a strictness decision (docs/sandbox.md).
+    /// </summary>
+    private static SandboxResponse WithSynchronization(SandboxContext ctx, SandboxRequest req, Func<AppState, SandboxResponse> handler) =>
+        GraphRoutes.WithApp(ctx, req, app => app.Jobs.Any(j => !ctx.State.IsVisible(j.Id))
+            ? GraphError.Create(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.")
+            : handler(app));
 
     /// <summary>The saved value of a secret key, or null.</summary>
     public static string? SavedSecret(AppState app, string key) =>
@@ -338,7 +351,7 @@ internal static class SynchronizationRoutes
             secrets.Add(new JsonObject { ["key"] = canonical, ["value"] = value?.DeepClone() });
         }
 
-        return GraphRoutes.WithApp(ctx, req, app =>
+        return WithSynchronization(ctx, req, app =>
         {
             app.Secrets.Clear();
             app.Secrets.AddRange(secrets);

@@ -5,7 +5,7 @@ using PulumiScim.Sandbox.State;
 
 namespace PulumiScim.Sandbox.Http;
 
-/// <summary>The sandbox's own control endpoints (<c>/_sandbox/*</c>, seed-format.md): not part of Graph.</summary>
+/// <summary>The sandbox's own control endpoints (<c>/_sandbox/*</c>, docs/sandbox.md): not part of Graph.</summary>
 internal static class ControlRoutes
 {
     public static void Register(Router router, SandboxContext ctx)

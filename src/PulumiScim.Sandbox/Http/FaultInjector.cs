@@ -6,7 +6,7 @@ using System.Text.RegularExpressions;
 namespace PulumiScim.Sandbox.Http;
 
 /// <summary>
-/// Injects transient failures into Graph requests (<c>POST /_sandbox/faults</c>, seed-format.md): a share of the
+/// Injects transient failures into Graph requests (<c>POST /_sandbox/faults</c>, docs/sandbox.md): a share of the
 /// requests under <c>/v1.0/</c> answers 429, 503 or 504 with Graph's error body and Retry-After, or has its connection
 /// reset. The decision is made before the handler runs, so a faulted write never takes effect. For a fixed seed the
 /// sequence of decisions is fixed.

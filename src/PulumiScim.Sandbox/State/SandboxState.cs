@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 
 namespace PulumiScim.Sandbox.State;
 
-/// <summary>Options from the seed's <c>options</c> object (seed-format.md).</summary>
+/// <summary>Options from the seed's <c>options</c> object (docs/sandbox.md).</summary>
 internal sealed class SandboxOptions
 {
     public int ReplicationDelayMs { get; set; }
@@ -62,6 +62,20 @@ internal sealed class AppState
 
     public List<JsonObject> Assignments { get; } = [];
 
+    /// <summary>
+    /// Assignments deleted moments ago: gone (a second DELETE answers 404, the engine no longer sees them) but still
+    /// listed by <c>GET .../appRoleAssignedTo</c> until their time passes (replication, options.replicationDelayMs).
+    /// </summary>
+    public List<(JsonObject Assignment, DateTime ListedUntil)> Departing { get; } = [];
+
+    /// <summary>The assignments <c>GET .../appRoleAssignedTo</c> lists now: the visible ones and the departing ones.</summary>
+    public List<JsonObject> ListedAssignments(SandboxState state)
+    {
+        DateTime now = DateTime.UtcNow;
+        Departing.RemoveAll(d => d.ListedUntil <= now);
+        return Assignments.Where(a => state.IsVisible((string)a["id"]!)).Concat(Departing.Select(d => d.Assignment)).ToList();
+    }
+
     public List<JobState> Jobs { get; } = [];
 
     /// <summary>The owners' object ids (application and service principal alike); Application.ReadWrite.OwnedBy acts only on these.</summary>
@@ -113,6 +127,26 @@ internal sealed class SandboxState
 
     public SandboxOptions Options { get; set; } = new();
 
+    /// <summary>
+    /// The national cloud the sandbox plays. Apps (seeded and instantiated) carry its non-gallery template id, and
+    /// instantiate accepts only that id. Setting it re-labels the apps already loaded.
+    /// </summary>
+    public SandboxCloud Cloud
+    {
+        get => _cloud;
+        set
+        {
+            _cloud = value;
+            foreach (AppState app in Applications)
+            {
+                app.Application["applicationTemplateId"] = SandboxClouds.NonGalleryTemplateId(value);
+                app.ServicePrincipal["applicationTemplateId"] = SandboxClouds.NonGalleryTemplateId(value);
+            }
+        }
+    }
+
+    private SandboxCloud _cloud;
+
     /// <summary>The provisioning log (<c>GET /auditLogs/provisioning</c>): seeded, generated and appended entries.</summary>
     public ProvisioningLogStore ProvisioningLogs { get; set; } = new();
 
@@ -148,6 +182,7 @@ internal sealed class SandboxState
     {
         TenantId = other.TenantId;
         Options = other.Options;
+        other.Cloud = Cloud;
         ProvisioningLogs = other.ProvisioningLogs;
         Replace(Users, other.Users);
         Replace(Groups, other.Groups);

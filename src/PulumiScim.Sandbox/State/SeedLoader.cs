@@ -6,7 +6,7 @@ using System.Text.Json.Nodes;
 
 namespace PulumiScim.Sandbox.State;
 
-/// <summary>Builds a <see cref="SandboxState"/> from a seed (shared/sandbox/seed-format.md).</summary>
+/// <summary>Builds a <see cref="SandboxState"/> from a seed (docs/sandbox.md).</summary>
 internal static class SeedLoader
 {
     /// <summary>The custom (non-gallery) application template's id (Graph docs, applicationtemplate-instantiate.md).</summary>
@@ -20,15 +20,25 @@ internal static class SeedLoader
 
     public static SandboxState Load(string seedJson)
     {
-        JsonObject seed;
+        JsonNode? root;
         try
         {
-            seed = JsonNode.Parse(seedJson, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true })?.AsObject()
-                ?? throw new InvalidDataException("The seed is empty.");
+            root = JsonNode.Parse(seedJson, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
         }
         catch (JsonException ex)
         {
             throw new InvalidDataException($"The seed is not valid JSON: {ex.Message}", ex);
+        }
+
+        if (root is not JsonObject seed)
+        {
+            throw new InvalidDataException($"The seed is {(root is null ? "empty (null)" : root.GetValueKind().ToString().ToLowerInvariant())}: write one JSON object, {{ \"tenantId\": \"...\", \"users\": [ ... ], ... }}.");
+        }
+
+        IReadOnlyList<string> problems = SeedValidator.Validate(seed);
+        if (problems.Count > 0)
+        {
+            throw new InvalidDataException(SeedValidator.Describe(problems));
         }
 
         var state = new SandboxState

@@ -131,6 +131,11 @@ public sealed class ConnectScimGraphCommand : ScimCmdletBase
     /// <inheritdoc/>
     protected override void ProcessRecord()
     {
+        if (ParameterSetName == SandboxSet)
+        {
+            AdoptSandboxCloud();
+        }
+
         GraphCloud cloud;
         try
         {
@@ -330,5 +335,21 @@ public sealed class ConnectScimGraphCommand : ScimCmdletBase
         {
             AcquireTimeout = ParameterSetName is DeviceCodeSet or InteractiveSet ? TimeSpan.FromMinutes(5) : TimeSpan.FromSeconds(60),
         };
+    }
+
+    /// <summary>A sandbox session is the sandbox's cloud; an -Environment that says otherwise is an error.</summary>
+    private void AdoptSandboxCloud()
+    {
+        if (MyInvocation.BoundParameters.ContainsKey(nameof(Environment)) && Environment != Sandbox.Environment)
+        {
+            ThrowTerminatingError(Error(
+                "SandboxEnvironmentMismatch",
+                ErrorCategory.InvalidArgument,
+                Environment,
+                $"The sandbox plays the {Sandbox.Environment} cloud, not {Environment}.",
+                $"Leave -Environment out (the session takes the sandbox's cloud), or start the sandbox with Start-ScimSandbox -Environment {Environment}."));
+        }
+
+        Environment = Sandbox.Environment;
     }
 }

@@ -4,6 +4,7 @@ using System.Management.Automation;
 using System.Text.Json.Nodes;
 using PulumiScim.Graph;
 using PulumiScim.Model;
+using PulumiScim.Session;
 
 namespace PulumiScim.Commands;
 
@@ -14,9 +15,6 @@ namespace PulumiScim.Commands;
 [OutputType(typeof(ScimApplication))]
 public sealed class NewScimApplicationCommand : ScimSessionCmdletBase
 {
-    /// <summary>The custom (non-gallery) application template (Graph docs, applicationtemplate-instantiate.md).</summary>
-    internal const string CustomTemplateId = "8adf8e6e-67b2-4cf2-a259-e3dc5476c621";
-
     /// <summary>The new enterprise app's display name.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
@@ -51,15 +49,12 @@ public sealed class NewScimApplicationCommand : ScimSessionCmdletBase
                 return;
             }
 
-            WriteVerbose($"Creating the enterprise app '{DisplayName}' from the non-gallery template {CustomTemplateId}.");
+            string templateId = GraphCloud.NonGalleryTemplateId(session.Environment);
+            WriteVerbose($"Creating the enterprise app '{DisplayName}' from the non-gallery template {templateId} ({session.Environment} cloud).");
             JsonNode? created;
             try
             {
-                created = Await(ct => session.Graph.SendCheckedAsync(
-                    HttpMethod.Post,
-                    $"applicationTemplates/{CustomTemplateId}/instantiate",
-                    new JsonObject { ["displayName"] = DisplayName },
-                    ct));
+                created = Await(ct => ApplicationQueries.InstantiateAsync(session.Graph, templateId, DisplayName, ct));
             }
             catch (GraphRequestException ex) when (ex.ConnectionFailed)
             {
@@ -83,13 +78,12 @@ public sealed class NewScimApplicationCommand : ScimSessionCmdletBase
 
             string spId = (string?)created?["servicePrincipal"]?["id"] ?? throw new InvalidDataException("Graph's instantiate answer has no servicePrincipal id.");
             var timeout = TimeSpan.FromSeconds(ReplicationTimeout);
-            JsonNode? sp = Await(ct => Consistency.RetryAsync(
-                "Reading the new service principal",
-                c => session.Graph.GetAsync(ApplicationQueries.WithQuery($"servicePrincipals/{spId}", ("$select", ApplicationQueries.SpSelect)), c),
-                ct,
-                timeout));
-            var app = new ScimApplication((JsonObject)sp!, session);
-            Await(ct => SyncOperations.CreateJobAsync(app, ct));
+            JsonObject sp = Await(ct => ApplicationQueries.ReadNewServicePrincipalAsync(session.Graph, spId, timeout, ct));
+            var snapshot = new AppSnapshot(sp);
+            JsonObject? job = Await(ct => SyncOperations.CreateJobAsync(AppRef.Of(session, snapshot), ct));
+            snapshot = snapshot.WithJob(job).WithSecrets([]);
+            session.Reads.Put(snapshot, HolderFor(session));
+            var app = new ScimApplication(snapshot, session);
             WriteVerbose($"Created '{DisplayName}' (service principal {spId}) with the provisioning job {app.JobId}.");
             WriteObject(app);
         }

@@ -3,6 +3,7 @@
 using System.Management.Automation;
 using PulumiScim.Model;
 using PulumiScim.Sandbox;
+using PulumiScim.Session;
 
 namespace PulumiScim.Commands;
 
@@ -13,7 +14,7 @@ namespace PulumiScim.Commands;
 [OutputType(typeof(ScimSandbox))]
 public sealed class StartScimSandboxCommand : ScimCmdletBase
 {
-    /// <summary>A seed file (shared/sandbox/seed-format.md); without it the built-in example tenant is used.</summary>
+    /// <summary>A seed file (docs/sandbox.md); without it the built-in example tenant is used.</summary>
     [Parameter(Position = 0)]
     [ValidateNotNullOrEmpty]
     public string? SeedPath { get; set; }
@@ -22,6 +23,14 @@ public sealed class StartScimSandboxCommand : ScimCmdletBase
     [Parameter]
     [ValidateRange(1, 65535)]
     public int Port { get; set; }
+
+    /// <summary>
+    /// The national cloud the sandbox plays (default Global): it accepts only that cloud's non-gallery application
+    /// template, and Connect-ScimGraph -Sandbox makes the session that cloud.
+    /// </summary>
+    [Parameter]
+    [ValidateSet(nameof(ScimGraphEnvironment.Global), nameof(ScimGraphEnvironment.USGov), nameof(ScimGraphEnvironment.USGovDoD))]
+    public ScimGraphEnvironment Environment { get; set; } = ScimGraphEnvironment.Global;
 
     /// <summary>Blocks until the sandbox is stopped (Ctrl+C stops it), so it can run in a process of its own.</summary>
     [Parameter]
@@ -47,11 +56,17 @@ public sealed class StartScimSandboxCommand : ScimCmdletBase
         SandboxServer server;
         try
         {
-            server = SandboxServer.Start(seed, Port);
+            SandboxCloud cloud = Environment switch
+            {
+                ScimGraphEnvironment.USGov => SandboxCloud.USGov,
+                ScimGraphEnvironment.USGovDoD => SandboxCloud.USGovDoD,
+                _ => SandboxCloud.Global,
+            };
+            server = SandboxServer.Start(seed, Port, cloud);
         }
         catch (InvalidDataException ex)
         {
-            ThrowTerminatingError(Error("InvalidSeed", ErrorCategory.InvalidData, SeedPath, $"The seed is not usable: {ex.Message}", "See shared/sandbox/seed-format.md for the format.", ex));
+            ThrowTerminatingError(Error("InvalidSeed", ErrorCategory.InvalidData, SeedPath, $"The seed is not usable: {ex.Message}", "The seed format, with a complete example, is in docs/sandbox.md in the PulumiScim repository (Get-Help Start-ScimSandbox -Full).", ex));
             return;
         }
         catch (System.Net.HttpListenerException ex)
@@ -61,7 +76,7 @@ public sealed class StartScimSandboxCommand : ScimCmdletBase
         }
 
         var sandbox = new ScimSandbox(server);
-        WriteVerbose($"Sandbox listening on {sandbox.GraphUri} (tenant {sandbox.TenantId}); Pulumi SCIM at {sandbox.PulumiApiUri}/scim/v2/<org>.");
+        WriteVerbose($"Sandbox listening on {sandbox.GraphUri} (tenant {sandbox.TenantId}, {sandbox.Environment} cloud); Pulumi SCIM at {sandbox.PulumiApiUri}/scim/v2/<org>.");
         WriteObject(sandbox);
         if (Wait)
         {

@@ -1,5 +1,6 @@
 // Copyright (c) PulumiScim contributors. Licensed under the MIT License.
 
+using System.Collections.Concurrent;
 using System.Net;
 
 namespace PulumiScim.Graph;
@@ -14,6 +15,31 @@ internal static class Consistency
 {
     /// <summary>The default bound on a replication wait.</summary>
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(3);
+
+    /// <summary>
+    /// The objects a session created, with when. Only calls on these, within <see cref="DefaultTimeout"/> of their
+    /// creation, treat 404/403/409 as replication lag; a 403 on an older object, or on one found rather than created,
+    /// is an error at once.
+    /// </summary>
+    internal sealed class CreatedObjects
+    {
+        private readonly ConcurrentDictionary<string, DateTime> _created = new(StringComparer.OrdinalIgnoreCase);
+
+        /// <summary>Records that the session created <paramref name="id"/> now.</summary>
+        public void Add(string? id)
+        {
+            if (!string.IsNullOrEmpty(id))
+            {
+                _created[id] = DateTime.UtcNow;
+            }
+        }
+
+        /// <summary>What is left of the replication budget of <paramref name="id"/>: null when it was not created moments ago.</summary>
+        public TimeSpan? Remaining(string? id) =>
+            id is not null && _created.TryGetValue(id, out DateTime at) && DefaultTimeout - (DateTime.UtcNow - at) is { } left && left > TimeSpan.Zero
+                ? left
+                : null;
+    }
 
     /// <summary>Whether an error is what a not-yet-replicated object answers.</summary>
     public static bool IsReplicationLag(GraphRequestException ex) =>

@@ -2,6 +2,7 @@
 
 using System.Security;
 using PulumiScim.Sandbox;
+using PulumiScim.Session;
 
 namespace PulumiScim.Model;
 
@@ -25,6 +26,14 @@ public sealed class ScimSandbox : IDisposable
 
     /// <summary>The seeded tenant's id.</summary>
     public string TenantId => Server.TenantId;
+
+    /// <summary>The national cloud the sandbox plays; <c>Connect-ScimGraph -Sandbox</c> makes the session that cloud.</summary>
+    public ScimGraphEnvironment Environment => Server.Cloud switch
+    {
+        SandboxCloud.USGov => ScimGraphEnvironment.USGov,
+        SandboxCloud.USGovDoD => ScimGraphEnvironment.USGovDoD,
+        _ => ScimGraphEnvironment.Global,
+    };
 
     /// <summary>A Graph bearer token the sandbox accepts.</summary>
     public SecureString AccessToken { get; }

@@ -272,7 +272,7 @@ internal sealed class ProvisioningComparer
             return;
         }
 
-        d.Reason = $"Last provisioning failure ({failure.Time:yyyy-MM-dd HH:mm} UTC{(failure.ErrorCode is null ? string.Empty : ", " + failure.ErrorCode)}): {PulumiDetail(failure.Reason)}";
+        d.Reason = $"{PulumiDetail(failure.Reason)} (last failed {failure.Time:yyyy-MM-dd HH:mm} UTC{(failure.ErrorCode is null ? string.Empty : ", " + failure.ErrorCode)})";
         d.Fix = FixFor(failure.Reason) ?? d.Fix;
     }
 

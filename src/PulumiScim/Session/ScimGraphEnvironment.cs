@@ -27,6 +27,17 @@ internal sealed record GraphCloud(ScimGraphEnvironment Environment, Uri GraphRoo
     /// <summary>The <c>.default</c> scope for the cloud's Graph.</summary>
     public string DefaultScope => new Uri(GraphRoot, "/.default").ToString();
 
+    /// <summary>
+    /// The template a non-gallery app is instantiated from in <paramref name="environment"/> (Graph:
+    /// "applicationTemplate: instantiate": one id for the global service, one for US government, which serves both
+    /// US Government L4 and L5 (DoD)).
+    /// </summary>
+    public static string NonGalleryTemplateId(ScimGraphEnvironment environment) => environment switch
+    {
+        ScimGraphEnvironment.USGov or ScimGraphEnvironment.USGovDoD => "4602d0b4-76bb-404b-bca9-2652e1a39c6d",
+        _ => "8adf8e6e-67b2-4cf2-a259-e3dc5476c621",
+    };
+
     /// <summary>The Graph root and authority of <paramref name="environment"/>.</summary>
     /// <exception cref="NotSupportedException">For China, where the provisioning APIs are not documented as available.</exception>
     public static GraphCloud For(ScimGraphEnvironment environment) => environment switch

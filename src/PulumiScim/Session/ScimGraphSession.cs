@@ -65,7 +65,13 @@ public sealed class ScimGraphSession : IDisposable
 
     internal GraphClient Graph { get; }
 
+    /// <summary>The reads a pipeline reuses and the changes this session made, per app.</summary>
+    internal AppReadCache Reads { get; } = new();
+
     internal ITokenSource Tokens { get; }
+
+    /// <summary>The objects this session created (by id), with when: their first calls wait out replication.</summary>
+    internal Consistency.CreatedObjects Created { get; } = new();
 
     /// <summary>What the token grants, as last read (at connect and by each cmdlet's permission pre-flight).</summary>
     internal GrantedPermissions? Granted { get; set; }

@@ -92,7 +92,7 @@ public class ProvisioningComparerTests
         };
         ScimDifference d = Only(s, "bob");
         Assert.Equal(ScimDifferenceState.Missing, d.State);
-        Assert.EndsWith("User with userName bob already exists.", d.Reason, StringComparison.Ordinal);
+        Assert.StartsWith("User with userName bob already exists.", d.Reason, StringComparison.Ordinal);
         Assert.Contains("unique across all Pulumi accounts", d.Fix, StringComparison.Ordinal);
     }
 
