@@ -55,25 +55,12 @@ BeforeAll {
         Add-ScimAssignment -User 'grace@contoso.example' | Out-Null
     Export-ScimSchema -DisplayName 'Perm App' -Path $script:schemaFile -Session $script:admin
 
-    $script:table = (Get-Command Get-ScimApplication).ImplementingType.Assembly.GetType('PulumiScim.Permissions.CmdletPermissions')
-
-    function Get-LeastPermission([string] $Cmdlet, [string[]] $Option) {
-        $options = [System.Collections.Generic.List[string]]::new()
-        foreach ($o in $Option) { $options.Add($o) }
-        @($script:table.GetMethod('LeastApplication').Invoke($null, @($Cmdlet, $options)))
-    }
+    $script:table = Get-PermissionTable
 
     function New-TokenSession([string[]] $Role, [string] $ObjectId, [string[]] $Scope) {
-        $body = if ($Scope) { @{ scopes = @($Scope) } } else { @{ roles = @($Role) } }
-        if ($ObjectId) { $body.objectId = $ObjectId }
-        $answer = Invoke-RestMethod -Method Post -Uri ([Uri]::new($script:sb.GraphUri, '/_sandbox/tokens')) -Body ($body | ConvertTo-Json) -ContentType 'application/json'
-        $secure = ConvertTo-SecureString $answer.token -AsPlainText -Force
-        Connect-ScimGraph -AccessToken $secure -GraphEndpoint $script:sb.GraphUri -PulumiApiUrl $script:sb.PulumiApiUri -PassThru
+        New-SandboxTokenSession -Sandbox $script:sb -Role $Role -Scope $Scope -ObjectId $ObjectId
     }
 
-    function Get-GraphCall {
-        @(Get-SandboxRequests $script:sb | Where-Object { $_.path -like '/v1.0/*' })
-    }
 
 }
 
@@ -101,7 +88,7 @@ Describe 'Each cmdlet with exactly its listed permissions' {
             $err.Exception.Message | Should -Match ([regex]::Escape($Cmdlet))
             $err.Exception.Message | Should -Match ([regex]::Escape($removed))
             $err.Exception.Message | Should -Match 'app role assignment'
-            Get-GraphCall | Should -BeNullOrEmpty -Because "the pre-flight stops $Cmdlet before any Graph call (without $removed)"
+            Get-GraphRequests $script:sb | Should -BeNullOrEmpty -Because "the pre-flight stops $Cmdlet before any Graph call (without $removed)"
         }
     }
 }
@@ -158,7 +145,7 @@ Describe 'Permissions in a pipeline, a session and a 403' {
         $err.Exception.Message | Should -Match 'delegated permissions'
         $err.Exception.Message | Should -Match 'Synchronization\.ReadWrite\.All'
         $err.Exception.Message | Should -Match 'Grant admin consent'
-        Get-GraphCall | Should -BeNullOrEmpty
+        Get-GraphRequests $script:sb | Should -BeNullOrEmpty
     }
 
     It 'skips the pre-flight for an opaque token (Graph itself decides)' {
