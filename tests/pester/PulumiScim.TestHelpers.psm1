@@ -117,6 +117,33 @@ function Get-GraphRequests {
 
 #endregion
 
+#region Permissions
+
+function New-SandboxTokenSession {
+    # Connects with a Graph token the sandbox mints with exactly -Role (application) or -Scope (delegated) permissions.
+    param([Parameter(Mandatory)] $Sandbox, [string[]] $Role, [string[]] $Scope, [string] $ObjectId)
+    $body = if ($Scope) { @{ scopes = @($Scope) } } else { @{ roles = @($Role) } }
+    if ($ObjectId) { $body.objectId = $ObjectId }
+    $answer = Invoke-RestMethod -Method Post -Uri ([Uri]::new($Sandbox.GraphUri, '/_sandbox/tokens')) -Body ($body | ConvertTo-Json) -ContentType 'application/json'
+    $secure = ConvertTo-SecureString $answer.token -AsPlainText -Force
+    Connect-ScimGraph -AccessToken $secure -GraphEndpoint $Sandbox.GraphUri -PulumiApiUrl $Sandbox.PulumiApiUri -PassThru
+}
+
+function Get-PermissionTable {
+    # The module's internal permission table (PulumiScim.Permissions.CmdletPermissions).
+    (Get-Command Get-ScimApplication).ImplementingType.Assembly.GetType('PulumiScim.Permissions.CmdletPermissions')
+}
+
+function Get-LeastPermission {
+    # The least privileged application permissions the module's table lists for a cmdlet with options.
+    param([Parameter(Mandatory)] [string] $Cmdlet, [string[]] $Option)
+    $options = [System.Collections.Generic.List[string]]::new()
+    foreach ($o in $Option) { $options.Add($o) }
+    @((Get-PermissionTable).GetMethod('LeastApplication').Invoke($null, @($Cmdlet, $options)))
+}
+
+#endregion
+
 #region Seeds
 
 function Get-ExampleSeed {
