@@ -60,6 +60,12 @@ internal sealed class ObjectProvisioner
     private const string EnterpriseUserSchema = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
     private const string CoreGroupSchema = "urn:ietf:params:scim:schemas:core:2.0:Group";
 
+    /// <summary>
+    /// Entra reads groups without their members ("Get Group" and "Get Group by displayName" requests of the Entra SCIM
+    /// tutorial, "Tutorial: Develop and plan provisioning for a SCIM endpoint", carry <c>excludedAttributes=members</c>).
+    /// </summary>
+    private const string ExcludeMembers = "?excludedAttributes=members";
+
     private readonly ProvisioningRun _run;
 
     public ObjectProvisioner(ProvisioningRun run) => _run = run;
@@ -272,7 +278,7 @@ internal sealed class ObjectProvisioner
         JsonObject? target;
         if (link is not null)
         {
-            ScimResult found = await _run.Scim.SendAsync(HttpMethod.Get, "/Groups/" + Uri.EscapeDataString(link.TargetId)).ConfigureAwait(false);
+            ScimResult found = await _run.Scim.SendAsync(HttpMethod.Get, "/Groups/" + Uri.EscapeDataString(link.TargetId) + ExcludeMembers).ConfigureAwait(false);
             if (found.Status == 404)
             {
                 return FailAnchor(o, link, "Group", name);
@@ -298,7 +304,7 @@ internal sealed class ObjectProvisioner
             }
 
             string filter = $"{map.Matching!.TargetAttributeName} eq {ScimClient.Quote(matchValue)}";
-            ScimResult query = await _run.Scim.SendAsync(HttpMethod.Get, "/Groups?filter=" + Uri.EscapeDataString(filter)).ConfigureAwait(false);
+            ScimResult query = await _run.Scim.SendAsync(HttpMethod.Get, "/Groups" + ExcludeMembers + "&filter=" + Uri.EscapeDataString(filter)).ConfigureAwait(false);
             if (!query.IsSuccess)
             {
                 return FailScim(o, query, "other", "EntryImport", "matching", $"Failed to query {TargetName} for Group '{name}'", collection: true);
@@ -493,6 +499,7 @@ internal sealed class ObjectProvisioner
             }
 
             o.Step("EntryExportUpdate", "export", "success", $"{members.Count} member(s) were added to Group '{name}' in {TargetName}");
+            link.Members.UnionWith(members);
         }
 
         _run.Store.RecordSuccess(o.SourceId);
@@ -529,9 +536,8 @@ internal sealed class ObjectProvisioner
             return FailProcessing(o, ex, "EntrySynchronizationUpdate");
         }
 
-        var current = new HashSet<string>(
-            (target["members"] as JsonArray ?? []).OfType<JsonObject>().Select(m => (string?)m["value"]).OfType<string>(),
-            StringComparer.OrdinalIgnoreCase);
+        // The group was read without its members: what this job added stands for them.
+        HashSet<string> current = link.Members;
 
         // Only members this job provisioned are removed: the service knows nothing of users added to the team in Pulumi.
         // On demand, only the linked members are added and none removed.
@@ -579,6 +585,8 @@ internal sealed class ObjectProvisioner
             link.Exported[f.Path] = f.Text;
         }
 
+        link.Members.UnionWith(add);
+        link.Members.ExceptWith(remove);
         _run.Store.RecordSuccess(o.SourceId);
         o.Step("EntryExportUpdate", "export", "success", $"Group '{name}' was updated in {TargetName}", new JsonObject { ["ReportableIdentifier"] = name });
         o.Succeed("update");
