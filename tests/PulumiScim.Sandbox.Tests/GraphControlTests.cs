@@ -39,6 +39,13 @@ public sealed class GraphControlTests : GraphTestClient
         await CreateJobAsync();
         JsonObject seed = GraphSeeds.Default();
         seed["users"]!.AsArray().RemoveAt(0);
+        foreach (JsonNode? group in seed["groups"]!.AsArray())
+        {
+            // A seed names no one it lacks: Ada leaves her groups with her.
+            JsonArray members = group!["members"]!.AsArray();
+            members.Remove(members.FirstOrDefault(m => (string?)m == AdaId));
+        }
+
         GraphAnswer post = await PostAsync("/_sandbox/state", seed.ToJsonString());
         Assert.Equal(HttpStatusCode.NoContent, post.Status);
         Assert.Empty((await GetAsync(SyncPath("/jobs"))).Body!["value"]!.AsArray());
