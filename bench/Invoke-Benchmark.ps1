@@ -10,7 +10,8 @@
     median of the per-pair ratios. Targets are reported as met or missed; a miss does not fail the run (only an
     error in a case does).
 
-    Cases: Import, FirstCall, Guide (whole guide and its re-run), Logs, Tenants, Size.
+    Cases: Import, FirstCall, Guide (whole guide and its re-run), Logs, Tenants, Size, Compare (Compare-ScimProvisioning
+    on a large organization; not in the default set: run it with -Case Compare).
 .PARAMETER ModulePath
     The built module's manifest (out/PulumiScim/PulumiScim.psd1).
 .PARAMETER OutputPath
@@ -36,6 +37,9 @@ param(
     [ValidateRange(1, 20)] [int] $LogRuns = 2,
     [ValidateRange(1, 10000000)] [int] $LogCount = 100000,
     [ValidateRange(1, 100)] [int] $TenantCount = 20,
+    [ValidateRange(1, 1000000)] [int] $CompareUsers = 10000,
+    [ValidateRange(1, 10000)] [int] $CompareTeams = 200,
+    [ValidateRange(1, 20)] [int] $CompareRuns = 2,
     [ValidateRange(1, 20)] [int] $TenantRuns = 2,
     [ValidateRange(1, 64)] [int] $ThrottleLimit = 5,
     [ValidateRange(0, 10)] [int] $WarmupRuns = 1,
@@ -50,7 +54,7 @@ $script:BenchWatch = [System.Diagnostics.Stopwatch]::StartNew()
 # pwsh -File passes a list as one 'a,b' argument: split it, then check the names.
 $Case = @($Case -split ',' | ForEach-Object { $_.Trim() } | Where-Object { $_ })
 foreach ($name in $Case) {
-    if ($name -notin 'Import', 'FirstCall', 'Guide', 'Logs', 'Tenants', 'Size') { throw "Unknown case '$name': use Import, FirstCall, Guide, Logs, Tenants, Size." }
+    if ($name -notin 'Import', 'FirstCall', 'Guide', 'Logs', 'Tenants', 'Size', 'Compare') { throw "Unknown case '$name': use Import, FirstCall, Guide, Logs, Tenants, Size, Compare." }
 }
 $script:ModulePath = (Resolve-Path -LiteralPath $ModulePath).Path
 $script:ModuleFolder = Split-Path -Parent $script:ModulePath
@@ -663,6 +667,73 @@ function Measure-SizeCase {
     )
 }
 
+function New-CompareSeed {
+    # The example seed's app with a scim job, $CompareUsers Entra users in $CompareTeams assigned groups (direct members,
+    # a group each), and a Pulumi organization already holding every one of them and every team, as a cycle leaves it;
+    # then hand-made drift on 1 in 500 users (display name changed in Pulumi) and one user made in Pulumi by hand.
+    param([Parameter(Mandatory)] [string] $SeedBody)
+    $seed = $SeedBody | ConvertFrom-Json -AsHashtable -Depth 100
+    $app = $seed['applications'] | Where-Object { $_['displayName'] -eq 'Pulumi Cloud' } | Select-Object -First 1
+    $app['synchronization'] = @{ jobs = @(@{ templateId = 'scim'; schema = 'template' }) }
+    $users = [System.Collections.Generic.List[object]]::new()
+    $pulumiUsers = [System.Collections.Generic.List[object]]::new()
+    $groups = [System.Collections.Generic.List[object]]::new()
+    $teams = [System.Collections.Generic.List[object]]::new()
+    $members = @{}
+    for ($i = 0; $i -lt $CompareUsers; $i++) {
+        $id = [guid]::new($i + 1, 7, 7, [byte[]](1, 2, 3, 4, 5, 6, 7, 8)).ToString()
+        $pulumiId = [guid]::new($i + 1, 9, 9, [byte[]](1, 2, 3, 4, 5, 6, 7, 8)).ToString()
+        $nick = "user$i"
+        $users.Add(@{ id = $id; userPrincipalName = "$nick@contoso.example"; mailNickname = $nick; mail = "$nick@contoso.example"; displayName = "User $i"; givenName = 'User'; surname = "$i"; accountEnabled = $true })
+        $shown = if ($i % 500 -eq 0) { "User $i (renamed in Pulumi)" } else { "User $i" }
+        $pulumiUsers.Add(@{ id = $pulumiId; userName = $nick; displayName = $shown; name = @{ givenName = 'User'; familyName = "$i" }; emails = @(@{ type = 'work'; value = "$nick@contoso.example"; primary = $true }); active = $true })
+        $g = $i % $CompareTeams
+        if (-not $members[$g]) { $members[$g] = @([System.Collections.Generic.List[string]]::new(), [System.Collections.Generic.List[string]]::new()) }
+        $members[$g][0].Add($id); $members[$g][1].Add($pulumiId)
+    }
+    $pulumiUsers.Add(@{ userName = 'made-by-hand'; displayName = 'Made By Hand'; emails = @(@{ type = 'work'; value = 'hand@elsewhere.example'; primary = $true }); active = $true })
+    for ($g = 0; $g -lt $CompareTeams; $g++) {
+        $gid = [guid]::new($g + 1, 8, 8, [byte[]](1, 2, 3, 4, 5, 6, 7, 8)).ToString()
+        $groups.Add(@{ id = $gid; displayName = "Team $g"; securityEnabled = $true; members = @($members[$g][0]) })
+        $teams.Add(@{ displayName = "Team $g"; members = @($members[$g][1]) })
+    }
+    $seed['users'] = $users
+    $seed['groups'] = $groups
+    $app['assignments'] = @(foreach ($group in $groups) { @{ principalId = $group.id } })
+    $seed['pulumi']['organizations'][0]['users'] = $pulumiUsers
+    $seed['pulumi']['organizations'][0]['groups'] = $teams
+    $path = Join-Path $script:Scratch 'compare-seed.json'
+    Set-Content -LiteralPath $path -Value ($seed | ConvertTo-Json -Depth 100 -Compress) -Encoding utf8NoBOM
+    $path
+}
+
+function Measure-CompareCase {
+    param([Parameter(Mandatory)] $SandboxHost)
+    $runs = @(for ($i = 0; $i -lt $CompareRuns; $i++) {
+            $run = Invoke-Child 'Invoke-Compare.ps1' @{ ModulePath = $script:ModulePath; InfoPath = $SandboxHost.InfoPath }
+            $run.Result
+        })
+    $total = Get-Summary ([double[]]@($runs | ForEach-Object totalMs))
+    $first = Get-Summary ([double[]]@($runs | ForEach-Object firstMs))
+    $peak = Get-Summary ([double[]]@($runs | ForEach-Object { $_.peakRssKb / 1024 }))
+    $writes = ($runs | Measure-Object writes -Maximum).Maximum
+    Add-Target "Compare: $(Format-Number $CompareUsers) users and $CompareTeams teams < 30 s" (Format-Summary $total 'ms') ($total.Max -lt 30000) 'max over runs'
+    Add-Target 'Compare: peak RSS < 300 MB' (Format-Summary $peak 'MB') ($peak.Max -lt 300) 'max over runs'
+    Add-Target 'Compare: zero writes' ([string]$writes) ($writes -eq 0)
+    $script:Sections['8. Compare at scale'] = @(
+        "``Compare-ScimProvisioning -IncludeInSync | ForEach-Object`` (every user and team written) on a sandbox seeded with $(Format-Number $CompareUsers) Entra users, direct members of $CompareTeams assigned groups, and a Pulumi organization holding all of them and their teams, with a display name changed in Pulumi for 1 user in 500 and one user made by hand; $($runs.Count) run(s), each in a fresh process after an untimed Set-ScimTenant, Set-ScimUserMapping and Enable-ScimGroupProvisioning."
+        ''
+        ConvertTo-MarkdownTable -Header 'compare', 'median (min–max)' -Rows @(
+            , @('time to the last object (command start)', (Format-Summary $total 'ms'))
+            , @('time to the first object', (Format-Summary $first 'ms'))
+            , @('peak RSS (VmHWM)', (Format-Summary $peak 'MB'))
+            , @('Graph requests / Pulumi SCIM requests / writes', "$($runs[0].graph) / $($runs[0].scim) / $writes")
+        )
+        ''
+        "Objects by kind and state (first run): $($runs[0].states)."
+    )
+}
+
 #endregion
 
 #region Report
@@ -788,6 +859,14 @@ try {
         try { Measure-TenantsCase -SandboxHost $tenantHost -SeedBody $seedBody } finally { Stop-SandboxHost $tenantHost }
     }
     Invoke-Case 'Size' '7. Size' { Measure-SizeCase }
+    Invoke-Case 'Compare' '8. Compare at scale' {
+        if (-not $seedBody) {
+            $seedHost = Start-SandboxHost -Name 'compare-seed'
+            try { $seedBody = (Invoke-WebRequest -Uri (Get-ControlUri $seedHost.Info.sandboxes[0] 'state')).Content } finally { Stop-SandboxHost $seedHost }
+        }
+        $compareHost = Start-SandboxHost -Name 'compare' -Seed (New-CompareSeed -SeedBody $seedBody)
+        try { Measure-CompareCase -SandboxHost $compareHost } finally { Stop-SandboxHost $compareHost }
+    }
     # The longest case last: if the budget runs out, it is the one cut short.
     Invoke-Case 'Logs' '5. Provisioning logs' {
         $logHost = Start-SandboxHost -Name 'logs' -Seed (New-LogSeed -SeedBody $seedBody)

@@ -121,6 +121,10 @@ BeforeAll {
             Get-ScimApplication 'Pulumi Cloud' | Get-ScimAssignment
             Get-ScimApplication 'Pulumi Cloud' | Get-ScimProvisioningStatus
             Get-ScimApplication 'Pulumi Cloud' | Test-ScimConfiguration
+            # Compare-ScimProvisioning reads Pulumi with the token: every stream on, then with a token Pulumi refuses.
+            Get-ScimApplication 'Pulumi Cloud' | Compare-ScimProvisioning -Token $script:token -IncludeInSync -Verbose -Debug
+            Get-ScimApplication 'Pulumi Cloud' | Compare-ScimProvisioning -Token $script:token -Summary
+            Get-ScimApplication 'Pulumi Cloud' | Compare-ScimProvisioning -Token $wrongToken -Verbose -Debug
             Write-Progress -Activity 'Secrets test' -Completed
         } *>&1
     }
@@ -174,6 +178,13 @@ Describe 'What a run leaves behind' {
         (($script:captured | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message -join "`n") | Should -Match 'reading back before sending it again|as Retry-After asks'
         $script:connectOutput | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] } | ForEach-Object FullyQualifiedErrorId |
             Should -Contain 'TokenAcquisitionFailed,PulumiScim.Commands.ConnectScimGraphCommand'
+    }
+
+    It 'covers Compare-ScimProvisioning: its objects, counts and Pulumi''s refusal of the wrong token' {
+        $types = $script:captured | ForEach-Object { $_.GetType().Name } | Sort-Object -Unique
+        $types | Should -Contain 'ScimDifference'
+        $types | Should -Contain 'ScimDifferenceSummary'
+        $script:errorEntries | ForEach-Object FullyQualifiedErrorId | Should -Contain 'PulumiTokenRejected,PulumiScim.Commands.CompareScimProvisioningCommand'
     }
 
     It 'finds a token where there is one (the search''s control)' {
