@@ -30,6 +30,7 @@ $env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
 $env:DOTNET_NOLOGO = '1'
 # A log that is not a terminal gets no ANSI colour codes: pwsh and the Pester runner honour NO_COLOR.
 if ([Console]::IsOutputRedirected -and -not $env:NO_COLOR) { $env:NO_COLOR = '1' }
+if ($env:NO_COLOR) { $PSStyle.OutputRendering = 'PlainText' }
 
 function Invoke-Native {
     param([string] $Exe, [string[]] $Arguments)
