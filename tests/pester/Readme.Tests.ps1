@@ -63,7 +63,9 @@ BeforeAll {
             $failed[0] | Should -Match 'Assigned users'
             $failed[1] | Should -Match '^FAIL\s+User\s'
             $r.Output | Should -Match '(?m)^\s+bob@contoso\.example\s' -Because "bob's check is the failing user"
-            $r.Output | Should -Match 'refused before: User with' -Because "Pulumi's own message, not the HTTP wrapping"
+            # Pulumi's own message ("User with userName bob already exists."), wrapped in its column, not the HTTP wrapping.
+            $r.Output | Should -Match 'refused before: User'
+            $r.Output | Should -Match 'with userName bob'
             $r.Output | Should -Not -Match 'HTTP response'
         }
         'Get-ScimProvisioningLog -Status Failure  ' = {

@@ -57,9 +57,9 @@ Describe 'The view of <Name> at <Width> columns' -ForEach @(
         @{ Name = 'Get-ScimMapping'; Width = $w; Get = { $script:app | Get-ScimMapping }; Format = $null
             Phrases = 'Target', 'Source', 'FlowType', 'ObjectAddOnly', 'userName', '[mailNickname]', 'emails[type eq', 'Switch([IsSoftDeleted],', 'name.familyName' }
         @{ Name = 'Test-ScimConfiguration'; Width = $w; Get = { $script:app | Test-ScimConfiguration -IncludeUsers }; Format = $null
-            Phrases = 'Hint', 'Actual', 'Test Connection', 'FAIL', 'User', 'bob@contoso.example', 'See the User checks below.', '5 users checked, 1', 'Pulumi usernames are unique' }
+            Phrases = 'Hint', 'Actual', 'Secret Token', '(saved, validates)', 'FAIL', 'User', 'bob@contoso.example', 'See the User checks below.', '5 users checked, 1', 'Pulumi usernames are unique' }
         @{ Name = 'a configuration check as a list'; Width = $w; Get = { $script:app | Test-ScimConfiguration | Select-Object -First 3 }; Format = 'Format-List'
-            Phrases = 'Check    : Pulumi Cloud: Provisioning job', 'Expected : a SCIM (templateId scim) job', 'Test Connection' }
+            Phrases = 'Check    : Pulumi Cloud: Provisioning job', 'Expected : a SCIM (templateId scim) job', 'Secret Token' }
         @{ Name = 'Get-ScimProvisioningStatus'; Width = $w; Get = { $script:app | Get-ScimProvisioningStatus }; Format = $null
             Phrases = 'Verdict', 'Get-ScimProvisioningLog -Status Failure', 'EntryLevelErrors' }
         @{ Name = 'the steps of a log entry'; Width = $w; Get = { $script:failures[0].Steps }; Format = $null
