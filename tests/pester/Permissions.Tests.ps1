@@ -33,6 +33,7 @@ BeforeDiscovery {
         @{ Cmdlet = 'Get-ScimProvisioningLog'; Option = @(); Run = { param($s) Get-ScimProvisioningLog -Session $s } }
         @{ Cmdlet = 'Get-ScimProvisioningLog'; Option = @('DisplayName'); Run = { param($s) Get-ScimProvisioningLog -DisplayName 'Perm App' -Session $s } }
         @{ Cmdlet = 'Get-ScimProvisioningLog'; Option = @('User'); Run = { param($s) Get-ScimProvisioningLog -User 'grace@contoso.example' -Session $s } }
+        @{ Cmdlet = 'Compare-ScimProvisioning'; Option = @(); Run = { param($s) Compare-ScimProvisioning -DisplayName 'Perm App' -Token $script:scimToken -Session $s } }
         @{ Cmdlet = 'Stop-ScimProvisioning'; Option = @(); Run = { param($s) Stop-ScimProvisioning -DisplayName 'Perm App' -Session $s } }
     )
 }
