@@ -218,7 +218,7 @@ public sealed class ContractProvisioningLogTests : GraphTestClient
     [Fact]
     public async Task Filters_CombineWithAnd()
     {
-        string filter = $"jobId eq '{JobId}' and activityDateTime ge 2026-11-01T01:00:00Z and activityDateTime le 2026-11-01T01:59:59Z and provisioningStatusInfo/status eq 'failure'";
+        string filter = $"jobId eq '{JobId}' and activityDateTime gt 2026-11-01T00:59:59Z and activityDateTime lt 2026-11-01T02:00:00Z and provisioningStatusInfo/status eq 'failure'";
         var all = await ReadAllAsync(this, "/v1.0/auditLogs/provisioning?$top=7&$filter=" + Uri.EscapeDataString(filter));
         Assert.NotEmpty(all);
         Assert.InRange(all.Count, 10, 110); // 120 entries in that hour, a quarter of them failures
@@ -237,6 +237,16 @@ public sealed class ContractProvisioningLogTests : GraphTestClient
     }
 
     [Fact]
+    public async Task Filters_TakeContainsWhereTheDocsGiveIt()
+    {
+        // jobId, provisioningStatusInfo/status: "Supports $filter (eq, contains)".
+        string filter = "contains(jobId,'scim.') and contains(provisioningStatusInfo/status,'fail')";
+        var all = await ReadAllAsync(this, "/v1.0/auditLogs/provisioning?$top=500&$filter=" + Uri.EscapeDataString(filter));
+        Assert.NotEmpty(all);
+        Assert.All(all, e => Assert.Equal("failure", (string?)e["provisioningStatusInfo"]!["status"]));
+    }
+
+    [Fact]
     public async Task Filters_AreCaseSensitiveOnValues()
     {
         GraphAnswer a = await GetAsync("/v1.0/auditLogs/provisioning?$filter=provisioningStatusInfo/status eq 'Failure'");
@@ -248,6 +258,11 @@ public sealed class ContractProvisioningLogTests : GraphTestClient
     [InlineData("$filter=targetSystem/displayName eq 'x'")]
     [InlineData("$filter=jobId ne 'x'")]
     [InlineData("$filter=activityDateTime ge yesterday")]
+    [InlineData("$filter=activityDateTime ge 2026-11-01T01:00:00Z")]
+    [InlineData("$filter=activityDateTime le 2026-11-01T01:00:00Z")]
+    [InlineData("$filter=servicePrincipal/id ne 'x'")]
+    [InlineData("$filter=contains(servicePrincipal/id,'x')")]
+    [InlineData("$filter=startswith(jobId,'scim')")]
     [InlineData("$filter=jobId eq 'x' or cycleId eq 'y'")]
     [InlineData("$orderby=id")]
     [InlineData("$top=1001")]

@@ -138,7 +138,7 @@ Describe 'A new app on a tenant that takes 5 s to replicate' {
         $token = ($script:sb.Organizations | Where-Object Name -eq 'acme').Token
         # The earlier run stopped right after creating the job (its credentials wait out the job's replication).
         $sp = (Get-ScimApplication 'Pulumi Cloud').ServicePrincipalId
-        $graphToken = [System.Net.NetworkCredential]::new('', $script:sb.AccessToken).Password
+        $graphToken = ConvertFrom-SecureText $script:sb.AccessToken
         Invoke-RestMethod -Method Post -Uri ([Uri]::new($script:sb.GraphUri, "/v1.0/servicePrincipals/$sp/synchronization/jobs")) -Headers @{ Authorization = "Bearer $graphToken" } -Body '{"templateId":"scim"}' -ContentType 'application/json' | Out-Null
         $all = & {
             $VerbosePreference = 'Continue'

@@ -42,8 +42,11 @@ Describe 'Get-ScimProvisioningLog' {
         $window.Count | Should -Be ($all | Where-Object { $_.Time -ge $from -and $_.Time -le $to }).Count
         $window.Count | Should -BeGreaterThan 0
         $q = [uri]::UnescapeDataString((Get-GraphRequests $script:sb | Where-Object path -eq '/v1.0/auditLogs/provisioning')[0].query)
-        $q | Should -Match ('activityDateTime ge ' + $from.ToString('yyyy-MM-ddTHH:mm:ssZ'))
-        $q | Should -Match ('activityDateTime le ' + $to.ToString('yyyy-MM-ddTHH:mm:ssZ'))
+        # Only the operators the docs give for activityDateTime (eq, gt, lt), one tick outside the inclusive bounds.
+        $q | Should -Match ('activityDateTime gt ' + [regex]::Escape($from.AddTicks(-1).ToString('yyyy-MM-ddTHH:mm:ss.fffffffZ')))
+        $q | Should -Match ('activityDateTime lt ' + [regex]::Escape($to.AddTicks(1).ToString('yyyy-MM-ddTHH:mm:ss.fffffffZ')))
+        $window | Where-Object { $_.Time -eq $from } | Should -Not -BeNullOrEmpty -Because 'the bounds are inclusive'
+        $window | Where-Object { $_.Time -eq $to } | Should -Not -BeNullOrEmpty -Because 'the bounds are inclusive' 
     }
 
     It 'filters by user, resolving a user principal name to its id' {

@@ -67,13 +67,13 @@ Describe 'New-ScimApplication in a US Government cloud' {
         $script:out.DisplayName | Should -Be 'Pulumi Gov'
         $script:out.JobId | Should -Not -BeNullOrEmpty
         $script:log.path | Should -Be '/v1.0/applicationTemplates/4602d0b4-76bb-404b-bca9-2652e1a39c6d/instantiate'
-        $graphToken = [System.Net.NetworkCredential]::new('', $script:sb.AccessToken).Password
+        $graphToken = ConvertFrom-SecureText $script:sb.AccessToken
         $sp = Invoke-RestMethod -Uri ([Uri]::new($script:sb.GraphUri, "/v1.0/servicePrincipals/$($script:out.ServicePrincipalId)?`$select=applicationTemplateId")) -Headers @{ Authorization = "Bearer $graphToken" }
         $sp.applicationTemplateId | Should -Be '4602d0b4-76bb-404b-bca9-2652e1a39c6d'
     }
 
     It 'refuses the global template, as the US Government cloud does' {
-        $graphToken = [System.Net.NetworkCredential]::new('', $script:sb.AccessToken).Password
+        $graphToken = ConvertFrom-SecureText $script:sb.AccessToken
         $answer = Invoke-WebRequest -Method Post -Uri ([Uri]::new($script:sb.GraphUri, '/v1.0/applicationTemplates/8adf8e6e-67b2-4cf2-a259-e3dc5476c621/instantiate')) `
             -Headers @{ Authorization = "Bearer $graphToken" } -Body '{"displayName":"Pulumi Global"}' -ContentType 'application/json' -SkipHttpErrorCheck
         $answer.StatusCode | Should -Be 404

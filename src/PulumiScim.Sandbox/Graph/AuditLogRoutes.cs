@@ -20,12 +20,24 @@ internal static class AuditLogRoutes
     /// </summary>
     public const int MaxTop = 1000;
 
-    /// <summary>Filterable properties: the name a client may write (case-insensitive) and how the entry spells it.</summary>
-    private static readonly string[] s_filterable =
+    /// <summary>
+    /// Filterable properties and the operators each takes, as the "provisioningObjectSummary resource type" property
+    /// table gives them (jobId, cycleId, changeId, id, tenantId, provisioningAction: "Supports $filter (eq, contains)";
+    /// sourceIdentity: eq, contains on id and displayName; servicePrincipal: "Supports $filter (eq) for id and name")
+    /// and the "provisioningStatusInfo resource type" table (status: eq, contains). activityDateTime is handled apart
+    /// (eq, gt, lt). Documented properties the sandbox's entries do not carry are refused (docs/sandbox.md).
+    /// </summary>
+    private static readonly (string Property, string[] Ops)[] s_filterable =
     [
-        "jobId", "cycleId", "changeId", "id", "tenantId", "provisioningAction", "provisioningStatusInfo/status",
-        "sourceIdentity/id", "sourceIdentity/displayName", "servicePrincipal/id",
+        ("jobId", EqContains), ("cycleId", EqContains), ("changeId", EqContains), ("id", EqContains), ("tenantId", EqContains),
+        ("provisioningAction", EqContains), ("provisioningStatusInfo/status", EqContains), ("sourceIdentity/id", EqContains),
+        ("sourceIdentity/displayName", EqContains), ("servicePrincipal/id", ["eq"]),
     ];
+
+    /// <summary>The operators "List provisioningObjectSummary" allows on activityDateTime ("SUpports $filter (eq, gt, lt)").</summary>
+    private static readonly string[] s_timeOps = ["eq", "gt", "lt"];
+
+    private static string[] EqContains => ["eq", "contains"];
 
     public static void Register(Action<string, string, Func<SandboxRequest, SandboxResponse>> map, SandboxContext ctx)
     {
@@ -123,20 +135,20 @@ internal static class AuditLogRoutes
         {
             if (string.Equals(c.Property, "activityDateTime", StringComparison.OrdinalIgnoreCase))
             {
-                if (c.Op is not ("eq" or "ge" or "gt" or "le" or "lt") || ProvisioningLogStore.ParseTime(c.Value) is not DateTimeOffset t)
+                if (!s_timeOps.Contains(c.Op) || ProvisioningLogStore.ParseTime(c.Value) is not DateTimeOffset t)
                 {
-                    error = GraphError.BadRequest($"Invalid filter clause on activityDateTime: '{c.Property} {c.Op} {c.Value}'.", "BadRequest");
+                    error = GraphError.BadRequest($"Invalid filter clause on activityDateTime: '{c.Property} {c.Op} {c.Value}'. activityDateTime supports eq, gt and lt.", "BadRequest");
                     return null;
                 }
 
-                // Entries carry whole seconds: gt/lt move the bound by one tick.
-                if (c.Op is "eq" or "ge" or "gt")
+                // gt/lt move the bound by one tick.
+                if (c.Op is "eq" or "gt")
                 {
                     DateTimeOffset from = c.Op == "gt" ? t.AddTicks(1) : t;
                     query.From = query.From is DateTimeOffset f && f > from ? f : from;
                 }
 
-                if (c.Op is "eq" or "le" or "lt")
+                if (c.Op is "eq" or "lt")
                 {
                     DateTimeOffset to = c.Op == "lt" ? t.AddTicks(-1) : t;
                     query.To = query.To is DateTimeOffset f && f < to ? f : to;
@@ -145,14 +157,14 @@ internal static class AuditLogRoutes
                 continue;
             }
 
-            string? canonical = s_filterable.FirstOrDefault(p => string.Equals(p, c.Property, StringComparison.OrdinalIgnoreCase));
-            if (canonical is null || c.Op != "eq")
+            (string Property, string[] Ops) filterable = s_filterable.FirstOrDefault(p => string.Equals(p.Property, c.Property, StringComparison.OrdinalIgnoreCase));
+            if (filterable.Property is null || !filterable.Ops.Contains(c.Op))
             {
                 error = GraphError.BadRequest($"Unsupported filter clause '{c.Property} {c.Op} {c.Value}' on provisioning logs.", "BadRequest");
                 return null;
             }
 
-            query.Conditions.Add(new LogCondition(canonical, c.Value));
+            query.Conditions.Add(new LogCondition(filterable.Property, c.Value, c.Op));
         }
 
         return query;

@@ -7,7 +7,7 @@ using PulumiScim.Sandbox.Http;
 
 namespace PulumiScim.Sandbox.Graph;
 
-/// <summary>One <c>$filter</c> clause: <c>prop eq 'v'</c>, <c>startswith(prop,'v')</c>, <c>prop ge 2026-01-01T00:00:00Z</c>.</summary>
+/// <summary>One <c>$filter</c> clause: <c>prop eq 'v'</c>, <c>startswith(prop,'v')</c>, <c>contains(prop,'v')</c>, <c>prop ge 2026-01-01T00:00:00Z</c>.</summary>
 internal sealed record FilterClause(string Property, string Op, string Value)
 {
     /// <summary>The literals of an <c>in</c> clause: <c>displayName in ('a','b')</c>.</summary>
@@ -19,6 +19,9 @@ internal static partial class OData
 {
     [GeneratedRegex(@"^\s*startswith\(\s*(?<p>[A-Za-z0-9_/]+)\s*,\s*'(?<v>(?:[^']|'')*)'\s*\)\s*$", RegexOptions.IgnoreCase)]
     private static partial Regex StartsWithRegex();
+
+    [GeneratedRegex(@"^\s*contains\(\s*(?<p>[A-Za-z0-9_/]+)\s*,\s*'(?<v>(?:[^']|'')*)'\s*\)\s*$", RegexOptions.IgnoreCase)]
+    private static partial Regex ContainsRegex();
 
     [GeneratedRegex(@"^\s*(?<p>[A-Za-z0-9_/]+)\s+(?<op>eq|ne|ge|le|gt|lt)\s+(?:'(?<v>(?:[^']|'')*)'|(?<v>[^\s']+))\s*$", RegexOptions.IgnoreCase)]
     private static partial Regex CompareRegex();
@@ -50,6 +53,13 @@ internal static partial class OData
             if (m.Success)
             {
                 clauses.Add(new FilterClause(m.Groups["p"].Value, "startswith", m.Groups["v"].Value.Replace("''", "'", StringComparison.Ordinal)));
+                continue;
+            }
+
+            m = ContainsRegex().Match(part);
+            if (m.Success)
+            {
+                clauses.Add(new FilterClause(m.Groups["p"].Value, "contains", m.Groups["v"].Value.Replace("''", "'", StringComparison.Ordinal)));
                 continue;
             }
 
@@ -154,6 +164,7 @@ internal static partial class OData
                 "in" => c.Values.Any(v => string.Equals(value, v, cmp)),
                 "ne" => !string.Equals(value, c.Value, cmp),
                 "startswith" => value is not null && value.StartsWith(c.Value, cmp),
+                "contains" => value is not null && value.Contains(c.Value, cmp),
                 "ge" or "le" or "gt" or "lt" => CompareOrdered(value, c.Value, c.Op),
                 _ => false,
             };

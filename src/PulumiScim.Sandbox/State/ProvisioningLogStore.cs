@@ -271,7 +271,13 @@ internal readonly record struct LogItem(long Index, JsonObject? Entry);
 /// <summary>One condition of a provisioning-log filter, on a canonical property name.</summary>
 /// <param name="Property">The canonical property (<c>jobId</c>, <c>provisioningStatusInfo/status</c>...).</param>
 /// <param name="Value">The value compared with <c>eq</c> (case-sensitive, as the docs state).</param>
-internal sealed record LogCondition(string Property, string Value);
+internal sealed record LogCondition(string Property, string Value, string Op = "eq")
+{
+    /// <summary>Whether a property's value satisfies the condition: eq or contains, case-sensitive ("The filters are all case sensitive").</summary>
+    public bool Holds(string? actual) => Op == "contains"
+        ? actual is not null && actual.Contains(Value, StringComparison.Ordinal)
+        : string.Equals(actual, Value, StringComparison.Ordinal);
+}
 
 /// <summary>A parsed provisioning-log query: equality conditions and an activityDateTime window.</summary>
 internal sealed class LogQuery
@@ -448,7 +454,7 @@ internal sealed class ProvisioningLogStore
     {
         foreach (LogCondition c in query.Conditions)
         {
-            if (!string.Equals(gen.Read(i, c.Property), c.Value, StringComparison.Ordinal))
+            if (!c.Holds(gen.Read(i, c.Property)))
             {
                 return false;
             }
@@ -466,7 +472,7 @@ internal sealed class ProvisioningLogStore
 
         foreach (LogCondition c in query.Conditions)
         {
-            if (!string.Equals(read(item.Entry, c.Property), c.Value, StringComparison.Ordinal))
+            if (!c.Holds(read(item.Entry, c.Property)))
             {
                 return false;
             }

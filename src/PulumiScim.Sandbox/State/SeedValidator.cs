@@ -118,6 +118,7 @@ internal sealed class SeedValidator
         HashSet<string> roles = CheckAppRoles(app, path);
         _ = Strings(app, "identifierUris", path + ".identifierUris", "URIs").ToList();
         _ = Strings(app, "replyUrls", path + ".replyUrls", "URLs").ToList();
+        _ = Strings(app, "owners", path + ".owners", "owner object ids").ToList();
         foreach ((JsonObject asg, string asgPath) in Objects(app, "assignments", path + ".assignments", "an assignment"))
         {
             if (RequiredString(asg, "principalId", asgPath, "name the assigned user or group by its id") is string principal)

@@ -14,10 +14,13 @@ namespace PulumiScim.Commands;
 /// <summary>
 /// <para type="synopsis">Compares who Entra says should be in Pulumi with who is, and says why not: one object per user or team that differs.</para>
 /// </summary>
-[Cmdlet(VerbsData.Compare, "ScimProvisioning", DefaultParameterSetName = ByApplicationSet)]
+[Cmdlet(VerbsData.Compare, "ScimProvisioning", DefaultParameterSetName = ByNameSet)]
 [OutputType(typeof(ScimDifference), typeof(ScimDifferenceSummary))]
 public sealed class CompareScimProvisioningCommand : ScimApplicationCmdletBase
 {
+    private string? _tenantUrl;
+    private string? _jobId;
+
     /// <summary>The Pulumi SCIM token (Pulumi Cloud: Settings > Access Management > SCIM), as a SecureString or PSCredential; Graph masks the saved one.</summary>
     [Parameter(Mandatory = true)]
     [SecureStringTransformation]
@@ -34,6 +37,7 @@ public sealed class CompareScimProvisioningCommand : ScimApplicationCmdletBase
     /// <inheritdoc/>
     protected override void BeginProcessing()
     {
+        base.BeginProcessing();
         if (Token.Length == 0)
         {
             ThrowTerminatingError(Error("EmptyToken", ErrorCategory.InvalidArgument, nameof(Token), "The token is empty.", "Pass the Pulumi SCIM token from Pulumi Cloud: Settings > Access Management > SCIM."));
@@ -73,12 +77,10 @@ public sealed class CompareScimProvisioningCommand : ScimApplicationCmdletBase
     /// <summary>Reads the saved Tenant URL and the schema's mappings; writes the error and returns null when either is unusable.</summary>
     private ComparisonRules? ReadRules(ScimApplication app)
     {
-        if (app.SecretsRead is not { } read || DateTime.UtcNow - read.At >= ScimApplication.ReuseWindow)
-        {
-            Await(ct => ApplicationQueries.RefreshSecretsAsync(app, ct));
-        }
-
-        if (string.IsNullOrEmpty(app.TenantUrl))
+        AppSnapshot snapshot = Read(app, AppParts.Job | AppParts.Secrets | AppParts.Schema);
+        _tenantUrl = snapshot.TenantUrl;
+        _jobId = snapshot.JobId;
+        if (string.IsNullOrEmpty(_tenantUrl))
         {
             WriteError(Error("NoSavedCredentials", ErrorCategory.InvalidOperation, app,
                 $"The app '{app.DisplayName}' has no saved Admin Credentials (Tenant URL), so there is no Pulumi organization to compare with; nothing was sent to Pulumi.",
@@ -86,7 +88,7 @@ public sealed class CompareScimProvisioningCommand : ScimApplicationCmdletBase
             return null;
         }
 
-        JsonObject schema = Await(ct => SyncOperations.GetSchemaAsync(app, ct));
+        JsonObject schema = snapshot.Schema!;
         try
         {
             return ComparisonRules.FromSchema(schema);
@@ -102,11 +104,11 @@ public sealed class CompareScimProvisioningCommand : ScimApplicationCmdletBase
     {
         try
         {
-            return PulumiScimReader.Create(app.TenantUrl, Token);
+            return PulumiScimReader.Create(_tenantUrl, Token);
         }
         catch (ArgumentException ex)
         {
-            WriteError(Error("InvalidTenantUrl", ErrorCategory.InvalidData, app.TenantUrl,
+            WriteError(Error("InvalidTenantUrl", ErrorCategory.InvalidData, _tenantUrl,
                 $"{ex.Message} Nothing was sent to it.",
                 "Save Pulumi's Tenant URL with Set-ScimTenant -OrganizationName <login name> (and -ApiUrl for a self-hosted Pulumi Cloud)."));
             return null;
@@ -217,7 +219,7 @@ public sealed class CompareScimProvisioningCommand : ScimApplicationCmdletBase
         {
             try
             {
-                Dictionary<string, LoggedFailure> failures = Await(ct => ComparisonQueries.LatestFailuresAsync(app.Session.Graph, app.JobId!, ids, ct));
+                Dictionary<string, LoggedFailure> failures = Await(ct => ComparisonQueries.LatestFailuresAsync(app.Session.Graph, _jobId!, ids, ct));
                 differing.ForEach(d => ProvisioningComparer.Explain(d, failures));
             }
             catch (GraphRequestException ex)

@@ -11,12 +11,12 @@ namespace PulumiScim.Commands;
 /// <summary>
 /// <para type="synopsis">Saves the provisioning job's whole mapping configuration (its synchronization schema) to a JSON file.</para>
 /// </summary>
-[Cmdlet(VerbsData.Export, "ScimSchema", SupportsShouldProcess = true, DefaultParameterSetName = ByApplicationSet)]
+[Cmdlet(VerbsData.Export, "ScimSchema", SupportsShouldProcess = true, DefaultParameterSetName = ByNameSet)]
 [OutputType(typeof(FileInfo))]
 public sealed class ExportScimSchemaCommand : ScimApplicationCmdletBase
 {
     /// <summary>The file to write.</summary>
-    [Parameter(Mandatory = true, Position = 0)]
+    [Parameter(Mandatory = true, Position = 1)]
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = null!;
 
@@ -27,7 +27,8 @@ public sealed class ExportScimSchemaCommand : ScimApplicationCmdletBase
     /// <inheritdoc/>
     protected override void ProcessApplication(ScimApplication app)
     {
-        if (!RequireJob(app))
+        AppSnapshot snapshot = Read(app, AppParts.Job | AppParts.Schema);
+        if (!RequireJob(app, snapshot.JobId))
         {
             return;
         }
@@ -39,7 +40,7 @@ public sealed class ExportScimSchemaCommand : ScimApplicationCmdletBase
             return;
         }
 
-        JsonObject schema = Await(ct => SyncOperations.GetSchemaAsync(app, ct));
+        JsonObject schema = snapshot.Schema!;
         if (ShouldProcess(path, $"Export the schema of '{app.DisplayName}'"))
         {
             SchemaFiles.Write(path, schema, overwrite: true);

@@ -15,7 +15,7 @@ namespace PulumiScim.Commands;
 public sealed class GetScimApplicationCommand : ScimSessionCmdletBase
 {
     /// <summary>The enterprise app's display name; wildcards (* ? []) work as in PowerShell.</summary>
-    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = "ByName")]
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = "ByName")]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(ApplicationNameCompleter))]
@@ -65,6 +65,12 @@ public sealed class GetScimApplicationCommand : ScimSessionCmdletBase
             return;
         }
 
+        if (sps.Count > 1 && name is not null && !WildcardPattern.ContainsWildcardCharacters(name))
+        {
+            WriteWarning($"{sps.Count} enterprise applications are named '{name}' (service principal ids {string.Join(", ", sps.Select(s => (string?)s["id"]))}). " +
+                "Configuring cmdlets take only the first of them per pipeline unless you add -Force; pick one with Get-ScimApplication -ServicePrincipalId.");
+        }
+
         for (int i = 0; i < sps.Count; i++)
         {
             if (sps.Count > 1)
@@ -78,7 +84,7 @@ public sealed class GetScimApplicationCommand : ScimSessionCmdletBase
             try
             {
                 JsonObject sp = sps[i];
-                WriteObject(Await(ct => ApplicationQueries.DescribeAsync(session, sp, ct)));
+                WriteObject(new ScimApplication(Await(ct => AppReader.ReadAsync(session, HolderFor(session), sp, AppParts.Job | AppParts.Secrets, ct)), session));
             }
             catch (GraphRequestException ex)
             {

@@ -11,7 +11,7 @@ namespace PulumiScim.Commands;
 /// <summary>
 /// <para type="synopsis">Lists the provisioning job's attribute mappings (what the portal shows under Mappings), users and groups.</para>
 /// </summary>
-[Cmdlet(VerbsCommon.Get, "ScimMapping", DefaultParameterSetName = ByApplicationSet)]
+[Cmdlet(VerbsCommon.Get, "ScimMapping", DefaultParameterSetName = ByNameSet)]
 [OutputType(typeof(ScimAttributeMapping))]
 public sealed class GetScimMappingCommand : ScimApplicationCmdletBase
 {
@@ -23,12 +23,13 @@ public sealed class GetScimMappingCommand : ScimApplicationCmdletBase
     /// <inheritdoc/>
     protected override void ProcessApplication(ScimApplication app)
     {
-        if (!RequireJob(app))
+        AppSnapshot snapshot = Read(app, AppParts.Job | AppParts.Schema);
+        if (!RequireJob(app, snapshot.JobId))
         {
             return;
         }
 
-        JsonObject schema = Await(ct => SyncOperations.GetSchemaAsync(app, ct));
+        JsonObject schema = snapshot.Schema!;
         SchemaParts parts;
         try
         {

@@ -95,14 +95,16 @@ public sealed class GetScimProvisioningLogCommand : ScimSessionCmdletBase
             clauses.Add($"jobId eq {ApplicationQueries.ODataLiteral(app.JobId!)}");
         }
 
+        // activityDateTime supports eq, gt and lt only ("provisioningObjectSummary resource type"): the inclusive bounds
+        // are sent as gt one tick before -Since and lt one tick after -Until.
         if (Since is { } since)
         {
-            clauses.Add($"activityDateTime ge {since.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)}");
+            clauses.Add($"activityDateTime gt {since.ToUniversalTime().AddTicks(-1).ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ", CultureInfo.InvariantCulture)}");
         }
 
         if (Until is { } until)
         {
-            clauses.Add($"activityDateTime le {until.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)}");
+            clauses.Add($"activityDateTime lt {until.ToUniversalTime().AddTicks(1).ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ", CultureInfo.InvariantCulture)}");
         }
 
         if (Status is not null)

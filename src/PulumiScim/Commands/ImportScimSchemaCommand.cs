@@ -4,6 +4,7 @@ using System.Management.Automation;
 using System.Text.Json.Nodes;
 using PulumiScim.Graph;
 using PulumiScim.Model;
+using PulumiScim.Provisioning;
 using PulumiScim.Storage;
 
 namespace PulumiScim.Commands;
@@ -11,14 +12,14 @@ namespace PulumiScim.Commands;
 /// <summary>
 /// <para type="synopsis">Restores a provisioning job's whole mapping configuration from a file written by Export-ScimSchema or by a backup.</para>
 /// </summary>
-[Cmdlet(VerbsData.Import, "ScimSchema", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = ByApplicationSet)]
+[Cmdlet(VerbsData.Import, "ScimSchema", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = ByNameSet)]
 [OutputType(typeof(ScimApplication))]
-public sealed class ImportScimSchemaCommand : ScimApplicationCmdletBase
+public sealed class ImportScimSchemaCommand : ScimConfiguringCmdletBase
 {
     private JsonObject _schema = null!;
 
     /// <summary>The schema file (an export or a backup).</summary>
-    [Parameter(Mandatory = true, Position = 0)]
+    [Parameter(Mandatory = true, Position = 1)]
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = null!;
 
@@ -47,35 +48,18 @@ public sealed class ImportScimSchemaCommand : ScimApplicationCmdletBase
     }
 
     /// <inheritdoc/>
-    protected override void ProcessApplication(ScimApplication app)
-    {
-        if (!RequireJob(app))
-        {
-            return;
-        }
+    private protected override string Action => "Replace the provisioning schema";
 
-        JsonObject current = Await(ct => SyncOperations.GetSchemaAsync(app, ct));
-        if (JsonNode.DeepEquals(current, _schema))
-        {
-            WriteVerbose($"The schema of '{app.DisplayName}' already equals '{Path}'; nothing to write.");
-            WriteObject(app);
-            return;
-        }
+    /// <inheritdoc/>
+    private protected override AppParts Needs => AppParts.Job | AppParts.Schema;
 
-        if (!ShouldProcessChanges(app, "Replace the provisioning schema", [$"replace the whole schema with '{Path}'"]))
-        {
-            WriteObject(app);
-            return;
-        }
+    /// <inheritdoc/>
+    private protected override string? BackupDirectory => BackupPath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(BackupPath);
 
-        string? backupDir = BackupPath is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(BackupPath);
-        string backup = SchemaFiles.SaveBackup(app, current, backupDir);
-        WriteVerbose($"Saved the schema as it was to {backup}.");
-        app.SchemaRead = null;
-        Await(ct => SyncOperations.PutSchemaAsync(app, (JsonObject)_schema.DeepClone(), ct));
-        app.PendingSchemaCheck = null; // the whole schema was replaced: an earlier step's read-back no longer applies
-        app.MarkChanged();
-        WriteVerbose($"Restored the schema of '{app.DisplayName}' from '{Path}'.");
-        WriteObject(app);
-    }
+    /// <inheritdoc/>
+    private protected override string NothingToDo(ScimApplication app) => $"The schema of '{app.DisplayName}' already equals '{Path}'; nothing to write.";
+
+    /// <inheritdoc/>
+    private protected override AppPlan? PlanFor(ScimApplication app, AppSnapshot snapshot) =>
+        RequireJob(app, snapshot.JobId) ? SchemaStepPlanner.PlanReplace(snapshot.Schema!, _schema, Path) : null;
 }

@@ -12,14 +12,28 @@ namespace PulumiScim.Commands;
 /// <summary>
 /// <para type="synopsis">Provisions one user or group to Pulumi now, without waiting for the next cycle, and shows what happened step by step.</para>
 /// </summary>
-[Cmdlet(VerbsLifecycle.Invoke, "ScimProvisioningOnDemand", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ByApplicationSet)]
+[Cmdlet(VerbsLifecycle.Invoke, "ScimProvisioningOnDemand", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ByNameSet)]
 [OutputType(typeof(ScimOnDemandResult))]
-public sealed class InvokeScimProvisioningOnDemandCommand : ScimAssignmentCmdletBase
+public sealed class InvokeScimProvisioningOnDemandCommand : ScimApplicationCmdletBase
 {
+    /// <summary>Users by object id, user principal name or exact display name.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("UserPrincipalName")]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(UserCompleter))]
+    public string[]? User { get; set; }
+
+    /// <summary>Security groups by object id or exact display name.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(GroupCompleter))]
+    public string[]? Group { get; set; }
+
     /// <inheritdoc/>
     protected override void ProcessApplication(ScimApplication app)
     {
-        if (!RequireJob(app))
+        AppSnapshot snapshot = Read(app, AppParts.Job | AppParts.Schema);
+        if (!RequireJob(app, snapshot.JobId))
         {
             return;
         }
@@ -30,17 +44,16 @@ public sealed class InvokeScimProvisioningOnDemandCommand : ScimAssignmentCmdlet
             return;
         }
 
-        List<WantedPrincipal> principals = ResolvePrincipals(app);
+        List<WantedPrincipal> principals = ResolvePrincipals(app, User, Group);
         if (principals.Count == 0)
         {
             return;
         }
 
-        JsonObject schema = Await(ct => SyncOperations.GetSchemaAsync(app, ct));
         string? ruleId;
         try
         {
-            ruleId = SchemaParts.Locate(schema).Rule["id"]?.GetValue<string>();
+            ruleId = SchemaParts.Locate(snapshot.Schema!).Rule["id"]?.GetValue<string>();
         }
         catch (ProvisioningPlanException ex)
         {
@@ -66,7 +79,7 @@ public sealed class InvokeScimProvisioningOnDemandCommand : ScimAssignmentCmdlet
             };
             try
             {
-                JsonNode? answer = Await(ct => app.Session.Graph.SendCheckedAsync(HttpMethod.Post, $"servicePrincipals/{app.Sp}/synchronization/jobs/{Uri.EscapeDataString(app.JobId!)}/provisionOnDemand", body, ct));
+                JsonNode? answer = Await(ct => SyncOperations.ProvisionOnDemandAsync(AppRef.Of(app.Session, snapshot), body, ct));
                 JsonObject? key = ParseEmbedded((string?)answer?["key"]);
                 JsonObject details = ParseEmbedded((string?)answer?["value"]) ?? [];
                 var result = new ScimOnDemandResult(p.DisplayName, type, key, details);

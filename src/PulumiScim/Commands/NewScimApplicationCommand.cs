@@ -54,11 +54,7 @@ public sealed class NewScimApplicationCommand : ScimSessionCmdletBase
             JsonNode? created;
             try
             {
-                created = Await(ct => session.Graph.SendCheckedAsync(
-                    HttpMethod.Post,
-                    $"applicationTemplates/{templateId}/instantiate",
-                    new JsonObject { ["displayName"] = DisplayName },
-                    ct));
+                created = Await(ct => ApplicationQueries.InstantiateAsync(session.Graph, templateId, DisplayName, ct));
             }
             catch (GraphRequestException ex) when (ex.ConnectionFailed)
             {
@@ -82,13 +78,12 @@ public sealed class NewScimApplicationCommand : ScimSessionCmdletBase
 
             string spId = (string?)created?["servicePrincipal"]?["id"] ?? throw new InvalidDataException("Graph's instantiate answer has no servicePrincipal id.");
             var timeout = TimeSpan.FromSeconds(ReplicationTimeout);
-            JsonNode? sp = Await(ct => Consistency.RetryAsync(
-                "Reading the new service principal",
-                c => session.Graph.GetAsync(ApplicationQueries.WithQuery($"servicePrincipals/{spId}", ("$select", ApplicationQueries.SpSelect)), c),
-                ct,
-                timeout));
-            var app = new ScimApplication((JsonObject)sp!, session);
-            Await(ct => SyncOperations.CreateJobAsync(app, ct));
+            JsonObject sp = Await(ct => ApplicationQueries.ReadNewServicePrincipalAsync(session.Graph, spId, timeout, ct));
+            var snapshot = new AppSnapshot(sp);
+            JsonObject? job = Await(ct => SyncOperations.CreateJobAsync(AppRef.Of(session, snapshot), ct));
+            snapshot = snapshot.WithJob(job).WithSecrets([]);
+            session.Reads.Put(snapshot, HolderFor(session));
+            var app = new ScimApplication(snapshot, session);
             WriteVerbose($"Created '{DisplayName}' (service principal {spId}) with the provisioning job {app.JobId}.");
             WriteObject(app);
         }

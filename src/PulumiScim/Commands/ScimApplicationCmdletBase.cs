@@ -1,15 +1,15 @@
 // Copyright (c) PulumiScim contributors. Licensed under the MIT License.
 
 using System.Management.Automation;
-using System.Text.Json.Nodes;
 using PulumiScim.Graph;
 using PulumiScim.Model;
+using PulumiScim.Provisioning;
 
 namespace PulumiScim.Commands;
 
 /// <summary>
-/// A cmdlet that works on one enterprise app: from the pipeline (a <see cref="ScimApplication"/>), by
-/// <c>-DisplayName</c> or by <c>-ServicePrincipalId</c>.
+/// A cmdlet that works on one enterprise app: from the pipeline (a <see cref="ScimApplication"/>), by display name
+/// (by position or piped as a string) or by <c>-ServicePrincipalId</c>.
 /// </summary>
 public abstract class ScimApplicationCmdletBase : ScimSessionCmdletBase
 {
@@ -28,7 +28,7 @@ public abstract class ScimApplicationCmdletBase : ScimSessionCmdletBase
     public ScimApplication Application { get; set; } = null!;
 
     /// <summary>The enterprise app's display name (exact; it must match one app).</summary>
-    [Parameter(Mandatory = true, ParameterSetName = ByNameSet)]
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = ByNameSet)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(ApplicationNameCompleter))]
     public string DisplayName { get; set; } = null!;
@@ -80,15 +80,51 @@ public abstract class ScimApplicationCmdletBase : ScimSessionCmdletBase
         return FindOneApplication(ResolveSession(), ParameterSetName == ByNameSet ? DisplayName : null, ParameterSetName == ByIdSet ? ServicePrincipalId : null);
     }
 
+    /// <summary>Reads the parts of the app this cmdlet needs, through the session's cache (reused along the pipeline).</summary>
+    internal AppSnapshot Read(ScimApplication app, AppParts parts, bool tolerant = false) =>
+        Read(AppRef.Of(app), parts, tolerant);
+
+    /// <summary>Reads the parts of an app by its address.</summary>
+    internal AppSnapshot Read(AppRef app, AppParts parts, bool tolerant = false) =>
+        Await(ct => AppReader.ReadAsync(app, HolderFor(app.Session), parts, tolerant, ct));
+
+    /// <summary>Resolves users (id, UPN or display name) and groups (id or display name); writes an error per principal that does not resolve.</summary>
+    internal List<WantedPrincipal> ResolvePrincipals(ScimApplication app, string[]? users, string[]? groups)
+    {
+        var resolved = new List<PrincipalResolution>();
+        if (users is { Length: > 0 })
+        {
+            resolved.AddRange(Await(ct => PrincipalQueries.ResolveUsersAsync(app.Session.Graph, users, ct)));
+        }
+
+        if (groups is { Length: > 0 })
+        {
+            resolved.AddRange(Await(ct => PrincipalQueries.ResolveGroupsAsync(app.Session.Graph, groups, ct)));
+        }
+
+        foreach (PrincipalResolution r in resolved.Where(r => r.Principal is null))
+        {
+            ErrorCategory category = r.ErrorId switch
+            {
+                "PrincipalNotFound" => ErrorCategory.ObjectNotFound,
+                "GroupNotSecurityEnabled" => ErrorCategory.InvalidType,
+                _ => ErrorCategory.InvalidArgument,
+            };
+            WriteError(Error(r.ErrorId!, category, r.Input, r.Message!));
+        }
+
+        return resolved.Where(r => r.Principal is not null).Select(r => r.Principal!).ToList();
+    }
+
     /// <summary>Whether -WhatIf is in force (the parameter or $WhatIfPreference).</summary>
     protected bool IsWhatIf =>
         (MyInvocation.BoundParameters.TryGetValue("WhatIf", out object? w) && w is SwitchParameter { IsPresent: true })
         || (!MyInvocation.BoundParameters.ContainsKey("WhatIf") && LanguagePrimitives.IsTrue(SessionState.PSVariable.GetValue("WhatIfPreference")));
 
     /// <summary>Writes an error and returns false when the app has no provisioning job yet.</summary>
-    protected bool RequireJob(ScimApplication app)
+    protected bool RequireJob(ScimApplication app, string? jobId)
     {
-        if (app.JobId is not null)
+        if (jobId is not null)
         {
             return true;
         }
@@ -101,6 +137,9 @@ public abstract class ScimApplicationCmdletBase : ScimSessionCmdletBase
             "Run Set-ScimTenant first: it creates the job and saves the Tenant URL and token."));
         return false;
     }
+
+    /// <summary>Writes an error and returns false when the app has no provisioning job yet (as read now).</summary>
+    protected bool RequireJob(ScimApplication app) => RequireJob(app, Read(app, AppParts.Job).JobId);
 
     /// <summary>
     /// Asks ShouldProcess once for a set of changes: -WhatIf lists every change, -Confirm asks once for all of them.

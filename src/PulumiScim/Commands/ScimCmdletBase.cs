@@ -151,11 +151,21 @@ public abstract class ScimCmdletBase : PSCmdlet, IDisposable
     /// <inheritdoc/>
     public void Dispose()
     {
+        Dispose(disposing: true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Releases what the command holds: the cancellation source, and in derived commands their cached reads.</summary>
+    /// <param name="disposing">True when called from <see cref="Dispose()"/>.</param>
+    protected virtual void Dispose(bool disposing)
+    {
         if (!_disposed)
         {
             _disposed = true;
-            _cancel.Dispose();
-            GC.SuppressFinalize(this);
+            if (disposing)
+            {
+                _cancel.Dispose();
+            }
         }
     }
 }

@@ -11,6 +11,8 @@ namespace PulumiScim.Commands;
 /// <summary>A cmdlet that talks to Graph: takes <c>-Session</c> or uses the runspace's current session.</summary>
 public abstract class ScimSessionCmdletBase : ScimCmdletBase
 {
+    private readonly HashSet<ScimGraphSession> _held = new(ReferenceEqualityComparer.Instance);
+
     /// <summary>The session to use; defaults to the one the last Connect-ScimGraph made in this runspace.</summary>
     [Parameter]
     public ScimGraphSession? Session { get; set; }
@@ -78,12 +80,43 @@ public abstract class ScimSessionCmdletBase : ScimCmdletBase
                 return null;
             }
 
-            return Await(ct => ApplicationQueries.DescribeAsync(session, sps[0], ct));
+            return new ScimApplication(Await(ct => AppReader.ReadAsync(session, HolderFor(session), sps[0], AppParts.Job | AppParts.Secrets, ct)), session);
         }
         catch (GraphRequestException ex)
         {
             WriteError(GraphErrorRecord(ex, "GetApplicationFailed", target));
             return null;
         }
+    }
+
+    /// <summary>This command, as the holder of the reads it makes or reuses in <paramref name="session"/>'s cache.</summary>
+    internal object HolderFor(ScimGraphSession session)
+    {
+        lock (_held)
+        {
+            _held.Add(session);
+        }
+
+        return this;
+    }
+
+    /// <inheritdoc/>
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            // The pipeline ended: the reads it held must not stand in for the next pipeline's.
+            lock (_held)
+            {
+                foreach (ScimGraphSession session in _held)
+                {
+                    session.Reads.Release(this);
+                }
+
+                _held.Clear();
+            }
+        }
+
+        base.Dispose(disposing);
     }
 }

@@ -10,28 +10,18 @@ using PulumiScim.Provisioning;
 
 namespace PulumiScim.Commands;
 
-/// <summary>Which users and groups Entra provisions (the secret SyncAll).</summary>
-public enum ScimScope
-{
-    /// <summary>"Sync only assigned users and groups" (SyncAll = false): the guide's choice.</summary>
-    AssignedOnly,
-
-    /// <summary>"Sync all users and groups" (SyncAll = true).</summary>
-    All,
-}
-
 /// <summary>
 /// <para type="synopsis">Sets the Admin Credentials (Tenant URL and Secret Token) after testing the connection, and the provisioning scope.</para>
 /// </summary>
-[Cmdlet(VerbsCommon.Set, "ScimTenant", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ByApplicationSet)]
+[Cmdlet(VerbsCommon.Set, "ScimTenant", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ByNameSet)]
 [OutputType(typeof(ScimApplication))]
-public sealed class SetScimTenantCommand : ScimApplicationCmdletBase
+public sealed class SetScimTenantCommand : ScimConfiguringCmdletBase
 {
     private string? _orgName;
     private string? _apiUrl;
 
     /// <summary>The Pulumi organization's login name (the name in its SAML SSO URL, not its display name). Read from the app's SAML URLs when left out.</summary>
-    [Parameter(Position = 0)]
+    [Parameter(Position = 1)]
     [Alias("Organization", "OrgName")]
     [ArgumentCompleter(typeof(OrganizationNameCompleter))]
     public string? OrganizationName { get; set; }
@@ -104,12 +94,25 @@ public sealed class SetScimTenantCommand : ScimApplicationCmdletBase
     }
 
     /// <inheritdoc/>
-    protected override void ProcessApplication(ScimApplication app)
+    private protected override string Action => "Set the Pulumi tenant";
+
+    /// <inheritdoc/>
+    private protected override AppParts Needs => AppParts.Job | AppParts.Secrets;
+
+    /// <inheritdoc/>
+    private protected override SecureString? SecretToken => Token;
+
+    /// <inheritdoc/>
+    private protected override string NothingToDo(ScimApplication app) =>
+        "The Tenant URL, scope and notifications already hold, and the saved credentials and the given token both validate, so they are the same token (Pulumi keeps one SCIM token per organization); nothing to write.";
+
+    /// <inheritdoc/>
+    private protected override AppPlan? PlanFor(ScimApplication app, AppSnapshot snapshot)
     {
-        string? org = _orgName ?? InferOrganization(app);
+        string? org = _orgName ?? InferOrganization(app, snapshot);
         if (org is null)
         {
-            return;
+            return null;
         }
 
         string tenantUrl;
@@ -120,93 +123,38 @@ public sealed class SetScimTenantCommand : ScimApplicationCmdletBase
         catch (ArgumentException ex)
         {
             WriteError(Error("InvalidApiUrl", ErrorCategory.InvalidArgument, _apiUrl ?? app.Session.PulumiApiUrl.ToString(), ex.Message));
-            return;
+            return null;
         }
 
         bool syncAll = Scope == ScimScope.All;
-        NotificationSettings notifications = NotificationEmail is null ? NotificationSettings.None : NotificationSettings.Email(NotificationEmail);
         WriteVerbose($"Admin Credentials: Tenant URL {tenantUrl}; scope {(syncAll ? "Sync all users and groups" : "Sync only assigned users and groups")}.");
-
-        bool newJob = app.JobId is null;
-        IReadOnlyList<KeyValuePair<string, string?>> saved = [];
-        if (!newJob)
+        if (_orgName is not null && TenantPlanner.OrganizationCheck(snapshot, tenantUrl) is { Passed: false } orgCheck)
         {
-            // Get-ScimApplication read the secrets moments ago in the same pipeline: reuse that read.
-            JsonArray secrets = app.SecretsRead is { } read && DateTime.UtcNow - read.At < ScimApplication.ReuseWindow
-                ? read.Values
-                : Await(ct => ApplicationQueries.RefreshSecretsAsync(app, ct));
-            saved = SecretsPlanner.ReadSecrets(secrets);
+            WriteWarning($"The organization '{org}' is not the one the app's SAML SSO URLs name ({orgCheck.Expected}): {orgCheck.Hint}");
         }
 
-        SecretsPlan plan = SecretsPlanner.Plan(saved, tenantUrl, syncAll, notifications, credentialsValidate: true);
-        if (!newJob && plan.IsEmpty)
+        if (!SkipValidation && !TestGivenToken(app, snapshot, tenantUrl))
         {
-            // Tenant URL, scope and notifications already hold. Graph masks the saved token, but Pulumi keeps one valid
-            // SCIM token per organization: when the saved credentials and the given token both validate, they are the same.
-            if (SkipValidation)
-            {
-                WriteVerbose("Tenant URL and scope already hold; with -SkipValidation the saved token cannot be compared with the given one, so it is rewritten.");
-                plan = SecretsPlanner.Plan(saved, tenantUrl, syncAll, notifications, credentialsValidate: false);
-            }
-            else
-            {
-                WriteVerbose("Test Connection: checking the saved credentials.");
-                GraphRequestException? savedError = Await(ct => SyncOperations.ValidateSavedAsync(app, ct));
-                if (!TestGivenToken(app, tenantUrl))
-                {
-                    return;
-                }
-
-                if (savedError is null)
-                {
-                    WriteVerbose("The saved credentials and the given token both validate, so they are the same token (Pulumi keeps one SCIM token per organization); nothing to write.");
-                    WriteObject(app);
-                    return;
-                }
-
-                WriteVerbose($"The saved credentials no longer validate ({savedError.GraphMessage}); the given token does, so it replaces them.");
-                plan = SecretsPlanner.Plan(saved, tenantUrl, syncAll, notifications, credentialsValidate: false);
-            }
-        }
-        else if (!SkipValidation && !TestGivenToken(app, tenantUrl))
-        {
-            return;
+            return null;
         }
 
-        var changes = new List<string>();
-        if (newJob)
+        SavedCredentialsTest? saved = null;
+        if (!SkipValidation && snapshot.JobId is not null && !string.IsNullOrEmpty(snapshot.Secret(SecretsPlanner.SecretTokenKey)))
         {
-            changes.Add("create the provisioning job (template scim)");
+            WriteVerbose("Test Connection: checking the saved credentials.");
+            GraphRequestException? savedError = Await(ct => SyncOperations.ValidateSavedAsync(AppRef.Of(app.Session, snapshot), ct));
+            saved = new SavedCredentialsTest(savedError is null, savedError?.GraphMessage ?? savedError?.Message);
         }
 
-        changes.AddRange(plan.Changes.Select(c => c.Description));
-        if (!ShouldProcessChanges(app, "Set the Pulumi tenant", changes))
-        {
-            WriteObject(app);
-            return;
-        }
-
-        if (newJob)
-        {
-            Await(ct => SyncOperations.CreateJobAsync(app, ct));
-            WriteVerbose($"Created the provisioning job {app.JobId}.");
-        }
-
-        byte[] body = plan.BuildPutBody(new NetworkCredential(string.Empty, Token).Password);
-        app.SecretsRead = null;
-        Await(ct => SyncOperations.PutSecretsAsync(app, body, ct));
-        app.MarkChanged();
-        app.TenantUrl = tenantUrl;
-        app.Scope = syncAll ? "All" : "AssignedOnly";
-        WriteVerbose($"Saved the Admin Credentials of '{app.DisplayName}': {plan.Summary}.");
-        WriteObject(app);
+        NotificationSettings notifications = NotificationEmail is null ? NotificationSettings.None : NotificationSettings.Email(NotificationEmail);
+        return TenantPlanner.Plan(snapshot, new TenantWanted(tenantUrl, syncAll, notifications), saved).Plan;
     }
 
     /// <summary>Test Connection with the given token; writes the error and returns false when Pulumi refuses it.</summary>
-    private bool TestGivenToken(ScimApplication app, string tenantUrl)
+    private bool TestGivenToken(ScimApplication app, AppSnapshot snapshot, string tenantUrl)
     {
         WriteVerbose($"Test Connection: {tenantUrl} with the given token.");
-        GraphRequestException? error = Await(ct => SyncOperations.ValidateAsync(app, tenantUrl, Token, ct));
+        GraphRequestException? error = Await(ct => SyncOperations.ValidateAsync(AppRef.Of(app.Session, snapshot), tenantUrl, Token, ct));
         if (error is null)
         {
             WriteVerbose("Test Connection succeeded.");
@@ -228,10 +176,10 @@ public sealed class SetScimTenantCommand : ScimApplicationCmdletBase
         return false;
     }
 
-    private string? InferOrganization(ScimApplication app)
+    private string? InferOrganization(ScimApplication app, AppSnapshot snapshot)
     {
-        IEnumerable<string?> reply = (app.ServicePrincipal["replyUrls"] as JsonArray ?? []).Select(n => (string?)n);
-        IEnumerable<string?> ids = (app.ServicePrincipal["servicePrincipalNames"] as JsonArray ?? []).Select(n => (string?)n);
+        IEnumerable<string?> reply = (snapshot.ServicePrincipal["replyUrls"] as JsonArray ?? []).Select(n => (string?)n);
+        IEnumerable<string?> ids = (snapshot.ServicePrincipal["servicePrincipalNames"] as JsonArray ?? []).Select(n => (string?)n);
         if (PulumiNames.TryInferOrgName(reply, ids, out OrgNameInference? found, out string? error))
         {
             WriteVerbose($"Using the Pulumi organization '{found.Name}' from the app's SAML {found.Source}.");

@@ -1,6 +1,7 @@
 // Copyright (c) PulumiScim contributors. Licensed under the MIT License.
 
 using System.Management.Automation;
+using System.Text.Json.Nodes;
 using PulumiScim.Model;
 using PulumiScim.Provisioning;
 
@@ -9,7 +10,7 @@ namespace PulumiScim.Commands;
 /// <summary>
 /// <para type="synopsis">Applies the guide's user attribute mappings: userName from mailNickname, only the six attributes Pulumi accepts, emails required.</para>
 /// </summary>
-[Cmdlet(VerbsCommon.Set, "ScimUserMapping", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ByApplicationSet)]
+[Cmdlet(VerbsCommon.Set, "ScimUserMapping", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ByNameSet)]
 [OutputType(typeof(ScimApplication))]
 public sealed class SetScimUserMappingCommand : ScimSchemaCmdletBase
 {
@@ -22,6 +23,8 @@ public sealed class SetScimUserMappingCommand : ScimSchemaCmdletBase
     public UserNameFlow UserNameFlow { get; set; } = UserNameFlow.CreateOnly;
 
     /// <inheritdoc/>
-    protected override void ProcessApplication(ScimApplication app) =>
-        ApplySchemaPlan(app, "Set the user attribute mappings", schema => SchemaPlanner.PlanUserMapping(schema, UserNameSource, UserNameFlow));
+    private protected override string Action => "Set the user attribute mappings";
+
+    /// <inheritdoc/>
+    private protected override SchemaPlan PlanSchema(JsonObject schema) => SchemaPlanner.PlanUserMapping(schema, UserNameSource, UserNameFlow);
 }

@@ -2,8 +2,6 @@
 
 using System.Management.Automation;
 using System.Text.Json.Nodes;
-using PulumiScim.Model;
-using PulumiScim.Session;
 
 namespace PulumiScim.Graph;
 
@@ -107,48 +105,15 @@ internal static class ApplicationQueries
         return sb.ToString();
     }
 
-    /// <summary>Reads the app's provisioning job (the <c>scim</c> one, else the first) and its saved Tenant URL and scope.</summary>
-    public static async Task<ScimApplication> DescribeAsync(ScimGraphSession session, JsonObject sp, CancellationToken ct)
-    {
-        var app = new ScimApplication(sp, session);
-        await RefreshJobAsync(app, ct).ConfigureAwait(false);
-        if (app.JobId is not null)
-        {
-            await RefreshSecretsAsync(app, ct).ConfigureAwait(false);
-        }
+    /// <summary>Instantiates an application template (a non-gallery app): the app and its service principal.</summary>
+    public static Task<JsonNode?> InstantiateAsync(GraphClient graph, string templateId, string displayName, CancellationToken ct) =>
+        graph.SendCheckedAsync(HttpMethod.Post, $"applicationTemplates/{templateId}/instantiate", new JsonObject { ["displayName"] = displayName }, ct);
 
-        return app;
-    }
-
-    /// <summary>Re-reads the job list into <paramref name="app"/>.</summary>
-    public static async Task RefreshJobAsync(ScimApplication app, CancellationToken ct)
-    {
-        JsonNode? jobs = await app.Session.Graph.GetAsync($"servicePrincipals/{app.Sp}/synchronization/jobs", ct).ConfigureAwait(false);
-        var list = (jobs?["value"] as JsonArray ?? []).OfType<JsonObject>().ToList();
-        JsonObject? job = list.FirstOrDefault(j => string.Equals((string?)j["templateId"], "scim", StringComparison.OrdinalIgnoreCase)) ?? list.FirstOrDefault();
-        ApplyJob(app, job);
-    }
-
-    /// <summary>Copies a job's id, template and state onto <paramref name="app"/>.</summary>
-    public static void ApplyJob(ScimApplication app, JsonObject? job)
-    {
-        app.Job = job;
-        app.JobId = (string?)job?["id"];
-        app.TemplateId = (string?)job?["templateId"];
-        app.ProvisioningState = (string?)job?["schedule"]?["state"];
-        app.StatusCode = (string?)job?["status"]?["code"];
-    }
-
-    /// <summary>Reads the saved secrets' readable values (BaseAddress, SyncAll) into <paramref name="app"/>.</summary>
-    public static async Task<JsonArray> RefreshSecretsAsync(ScimApplication app, CancellationToken ct)
-    {
-        JsonNode? secrets = await SyncOperations.OnJobAsync(app, "Reading the credentials of the new job", c => app.Session.Graph.GetAsync($"servicePrincipals/{app.Sp}/synchronization/secrets", c), ct).ConfigureAwait(false);
-        var values = secrets?["value"] as JsonArray ?? [];
-        app.SecretsRead = (values, DateTime.UtcNow);
-        string? Read(string key) => values.OfType<JsonObject>().Where(s => string.Equals((string?)s["key"], key, StringComparison.OrdinalIgnoreCase)).Select(s => (string?)s["value"]).FirstOrDefault();
-        app.TenantUrl = Read("BaseAddress");
-        string? syncAll = Read("SyncAll");
-        app.Scope = syncAll is null ? null : string.Equals(syncAll, "true", StringComparison.OrdinalIgnoreCase) ? "All" : "AssignedOnly";
-        return values;
-    }
+    /// <summary>Reads a service principal made moments ago, waiting out replication.</summary>
+    public static async Task<JsonObject> ReadNewServicePrincipalAsync(GraphClient graph, string servicePrincipalId, TimeSpan timeout, CancellationToken ct) =>
+        await Consistency.RetryAsync(
+            "Reading the new service principal",
+            c => graph.GetAsync(WithQuery($"servicePrincipals/{servicePrincipalId}", ("$select", SpSelect)), c),
+            ct,
+            timeout).ConfigureAwait(false) as JsonObject ?? throw new InvalidDataException("Graph returned an empty service principal.");
 }

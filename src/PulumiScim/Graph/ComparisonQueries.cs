@@ -129,7 +129,7 @@ internal sealed class EntraSide
     {
         GraphClient graph = app.Session.Graph;
         var side = new EntraSide();
-        List<JsonObject> assignments = await PrincipalQueries.ListAssignmentsAsync(graph, app.Sp, ct).ConfigureAwait(false);
+        List<JsonObject> assignments = await PrincipalQueries.ListAssignmentsAsync(graph, app.ServicePrincipalId.ToString(), ct).ConfigureAwait(false);
         var groups = assignments.Where(a => Is(a, "Group")).GroupBy(a => (string?)a["principalId"] ?? string.Empty).Select(g => g.First()).ToList();
         progress.GroupTotal(groups.Count);
         List<string> select = rules.UserProperties.ToList();

@@ -149,3 +149,42 @@ internal static class PrincipalQueries
         }
     }
 }
+
+/// <summary>The Graph door's reads for Test-ScimConfiguration -IncludeUsers: users, group members, and earlier refusals in the logs.</summary>
+internal static class PreflightQueries
+{
+    private const string UserSelect = "id,displayName,userPrincipalName,mail,mailNickname,accountEnabled";
+
+    /// <summary>The users among a group's direct members.</summary>
+    public static async Task<List<JsonObject>> GroupUsersAsync(GraphClient graph, string groupId, CancellationToken ct)
+    {
+        var users = new List<JsonObject>();
+        await foreach (JsonObject m in graph.ListAsync(ApplicationQueries.WithQuery($"groups/{Uri.EscapeDataString(groupId)}/members", ("$select", UserSelect), ("$top", "999")), ct).ConfigureAwait(false))
+        {
+            if ((string?)m["@odata.type"] is null or "#microsoft.graph.user")
+            {
+                users.Add(m);
+            }
+        }
+
+        return users;
+    }
+
+    /// <summary>A user by id, or null when it does not exist.</summary>
+    public static Task<JsonObject?> UserAsync(GraphClient graph, string userId, CancellationToken ct) =>
+        graph.GetOrNullAsync(ApplicationQueries.WithQuery($"users/{Uri.EscapeDataString(userId)}", ("$select", UserSelect)), ct);
+
+    /// <summary>The job's newest failed provisioning log entries (at most 500).</summary>
+    /// <exception cref="GraphRequestException">Graph refused (e.g. 403 without AuditLog.Read.All): never read as "no failures".</exception>
+    public static async Task<List<JsonObject>> RecentFailuresAsync(GraphClient graph, string jobId, CancellationToken ct)
+    {
+        JsonNode? page = await graph.GetAsync(
+            ApplicationQueries.WithQuery(
+                "auditLogs/provisioning",
+                ("$filter", $"jobId eq {ApplicationQueries.ODataLiteral(jobId)} and provisioningStatusInfo/status eq 'failure'"),
+                ("$top", "500"),
+                ("$orderby", "activityDateTime desc")),
+            ct).ConfigureAwait(false);
+        return (page?["value"] as JsonArray ?? []).OfType<JsonObject>().ToList();
+    }
+}

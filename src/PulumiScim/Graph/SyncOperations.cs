@@ -2,7 +2,6 @@
 
 using System.Security;
 using System.Text.Json.Nodes;
-using PulumiScim.Model;
 
 namespace PulumiScim.Graph;
 
@@ -12,24 +11,40 @@ internal static class SyncOperations
     /// <summary>The template of a non-gallery SCIM app's job.</summary>
     public const string ScimTemplateId = "scim";
 
-    private static string Sync(ScimApplication app) => $"servicePrincipals/{app.Sp}/synchronization";
+    private static string Sync(AppRef app) => $"servicePrincipals/{app.Sp}/synchronization";
 
-    private static string Job(ScimApplication app) =>
+    private static string Job(AppRef app) =>
         $"{Sync(app)}/jobs/{Uri.EscapeDataString(app.JobId ?? throw new InvalidOperationException("The app has no provisioning job."))}";
 
     /// <summary>
-    /// Creates the <c>scim</c> job, waiting out replication of a just-created app; updates <paramref name="app"/>. After a
+    /// Creates the <c>scim</c> job, waiting out replication of a just-created app, and returns it. After a
     /// broken connection the job list is read back, and the POST is sent again only when no scim job exists.
     /// </summary>
-    public static async Task CreateJobAsync(ScimApplication app, CancellationToken ct)
+    public static async Task<JsonObject?> CreateJobAsync(AppRef app, CancellationToken ct)
     {
         JsonNode? job = await Consistency.RetryAsync(
             "Creating the provisioning job",
             c => CreateJobOnceAsync(app, c),
             ct).ConfigureAwait(false);
-        ApplicationQueries.ApplyJob(app, job as JsonObject);
-        app.Session.Created.Add(app.JobId);
+        app.Session.Created.Add((string?)(job as JsonObject)?["id"]);
+        var created = job as JsonObject;
+        created?.Remove("@odata.context");
+        Wrote(app, s => s.Without(AppParts.Secrets | AppParts.Schema).WithJob((JsonObject?)created?.DeepClone()).WithSecrets([]));
+        return created;
     }
+
+    /// <summary>
+    /// After a write: the session's cached read of the app becomes what the write left (parts it may have changed are
+    /// dropped, or set to what Graph accepted), and the change is recorded for Wait-ScimProvisioning.
+    /// </summary>
+    internal static void Wrote(AppRef app, Func<AppSnapshot, AppSnapshot> update)
+    {
+        app.Session.Reads.AfterWrite(app.ServicePrincipalId, update);
+        app.Session.Reads.RecordChange(app.ServicePrincipalId);
+    }
+
+    /// <summary>After a write that may have changed <paramref name="parts"/>: they are read again when next needed.</summary>
+    internal static void Wrote(AppRef app, AppParts parts) => Wrote(app, s => s.Without(parts));
 
     /// <summary>
     /// Runs a call on the job or the synchronization resources it replicates with (secrets, Test Connection), waiting
@@ -37,12 +52,12 @@ internal static class SyncOperations
     /// <see cref="Consistency.DefaultTimeout"/> since then: a new job answers 404 or 403 for a while (the sandbox's
     /// options.replicationDelayMs plays it). Otherwise the first answer stands: a 403 is then a real denial.
     /// </summary>
-    internal static Task<T> OnJobAsync<T>(ScimApplication app, string what, Func<CancellationToken, Task<T>> action, CancellationToken ct) =>
+    internal static Task<T> OnJobAsync<T>(AppRef app, string what, Func<CancellationToken, Task<T>> action, CancellationToken ct) =>
         app.Session.Created.Remaining(app.JobId) is { } left ? Consistency.RetryAsync(what, action, ct, left) : action(ct);
 
-    private static bool IsNewJob(ScimApplication app) => app.Session.Created.Remaining(app.JobId) is not null;
+    private static bool IsNewJob(AppRef app) => app.Session.Created.Remaining(app.JobId) is not null;
 
-    private static async Task<JsonNode?> CreateJobOnceAsync(ScimApplication app, CancellationToken ct)
+    private static async Task<JsonNode?> CreateJobOnceAsync(AppRef app, CancellationToken ct)
     {
         try
         {
@@ -70,7 +85,7 @@ internal static class SyncOperations
         }
     }
 
-    private static async Task<JsonObject?> FindScimJobAsync(ScimApplication app, CancellationToken ct)
+    private static async Task<JsonObject?> FindScimJobAsync(AppRef app, CancellationToken ct)
     {
         JsonNode? jobs = await app.Session.Graph.GetAsync($"{Sync(app)}/jobs", ct).ConfigureAwait(false);
         return (jobs?["value"] as JsonArray ?? []).OfType<JsonObject>()
@@ -79,7 +94,7 @@ internal static class SyncOperations
 
     /// <summary>Tests a Tenant URL and token against the SCIM endpoint (Test Connection), without saving anything.</summary>
     /// <returns>null when they work; otherwise Graph's answer.</returns>
-    public static async Task<GraphRequestException?> ValidateAsync(ScimApplication app, string baseAddress, SecureString token, CancellationToken ct)
+    public static async Task<GraphRequestException?> ValidateAsync(AppRef app, string baseAddress, SecureString token, CancellationToken ct)
     {
         var credentials = new JsonArray(
             new JsonObject { ["key"] = "BaseAddress", ["value"] = baseAddress },
@@ -107,10 +122,10 @@ internal static class SyncOperations
     }
 
     /// <summary>Tests the saved credentials of the job.</summary>
-    public static Task<GraphRequestException?> ValidateSavedAsync(ScimApplication app, CancellationToken ct) =>
+    public static Task<GraphRequestException?> ValidateSavedAsync(AppRef app, CancellationToken ct) =>
         SendValidationAsync(app, $"{Job(app)}/validateCredentials", new JsonObject { ["useSavedCredentials"] = true }, ct);
 
-    private static async Task<GraphRequestException?> SendValidationAsync(ScimApplication app, string path, JsonObject body, CancellationToken ct)
+    private static async Task<GraphRequestException?> SendValidationAsync(AppRef app, string path, JsonObject body, CancellationToken ct)
     {
         GraphResponse r = await OnJobAsync(app, "Test Connection", async c =>
         {
@@ -126,21 +141,32 @@ internal static class SyncOperations
         return r.IsSuccess ? null : GraphClient.ToException(HttpMethod.Post, "/v1.0/" + path, r.Status, r.Body, r.Headers);
     }
 
+    /// <summary>Reads the secrets as Graph shows them (secret values masked).</summary>
+    public static async Task<JsonNode?> GetSecretsAsync(AppRef app, CancellationToken ct) =>
+        await OnJobAsync(app, "Reading the secrets of the new job", c => app.Session.Graph.GetAsync($"{Sync(app)}/secrets", c), ct).ConfigureAwait(false);
+
     /// <summary>Replaces the secrets (PUT is a full replace; there is no PATCH).</summary>
-    public static async Task PutSecretsAsync(ScimApplication app, byte[] body, CancellationToken ct)
+    /// <param name="app">The app.</param>
+    /// <param name="body">The PUT body; cleared once sent.</param>
+    /// <param name="written">The pairs written, the token masked: what Graph shows from now on.</param>
+    /// <param name="ct">Cancels the request.</param>
+    public static async Task PutSecretsAsync(AppRef app, byte[] body, IReadOnlyList<KeyValuePair<string, string?>> written, CancellationToken ct)
     {
+        bool sent = false;
         try
         {
             await OnJobAsync(app, "Saving the credentials of the new job", c => app.Session.Graph.SendBytesCheckedAsync(HttpMethod.Put, $"{Sync(app)}/secrets", body, c), ct).ConfigureAwait(false);
+            sent = true;
         }
         finally
         {
             Array.Clear(body);
+            Wrote(app, s => sent ? s.WithSecrets(written) : s.Without(AppParts.Secrets));
         }
     }
 
     /// <summary>Reads the job's schema.</summary>
-    public static async Task<JsonObject> GetSchemaAsync(ScimApplication app, CancellationToken ct)
+    public static async Task<JsonObject> GetSchemaAsync(AppRef app, CancellationToken ct)
     {
         JsonNode? schema = await OnJobAsync(app, "Reading the schema of the new job", c => app.Session.Graph.GetAsync($"{Job(app)}/schema", c), ct).ConfigureAwait(false);
         if (schema is not JsonObject o)
@@ -153,7 +179,7 @@ internal static class SyncOperations
     }
 
     /// <summary>The schema a new <c>scim</c> job would start with (the template's), or null when the app offers no such template.</summary>
-    public static async Task<JsonObject?> GetTemplateSchemaAsync(ScimApplication app, CancellationToken ct)
+    public static async Task<JsonObject?> GetTemplateSchemaAsync(AppRef app, CancellationToken ct)
     {
         JsonNode? templates = await app.Session.Graph.GetAsync($"{Sync(app)}/templates", ct).ConfigureAwait(false);
         JsonObject? scim = (templates?["value"] as JsonArray ?? []).OfType<JsonObject>()
@@ -169,26 +195,53 @@ internal static class SyncOperations
     }
 
     /// <summary>Writes the whole schema with PUT (the service refuses the SDK's PATCH: graph-api.md gotcha 1).</summary>
-    public static Task PutSchemaAsync(ScimApplication app, JsonObject schema, CancellationToken ct) =>
-        OnJobAsync(app, "Writing the schema of the new job", c => app.Session.Graph.SendCheckedAsync(HttpMethod.Put, $"{Job(app)}/schema", schema, c), ct);
-
-    /// <summary>Reads the job into <paramref name="app"/>.</summary>
-    public static async Task RefreshJobAsync(ScimApplication app, CancellationToken ct)
+    public static async Task PutSchemaAsync(AppRef app, JsonObject schema, CancellationToken ct)
     {
-        JsonNode? job = await OnJobAsync(app, "Reading the new job", c => app.Session.Graph.GetAsync(Job(app), c), ct).ConfigureAwait(false);
-        ApplicationQueries.ApplyJob(app, job as JsonObject);
+        try
+        {
+            await OnJobAsync(app, "Writing the schema of the new job", c => app.Session.Graph.SendCheckedAsync(HttpMethod.Put, $"{Job(app)}/schema", schema, c), ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            Wrote(app, AppParts.Schema);
+        }
     }
 
-    public static Task StartAsync(ScimApplication app, CancellationToken ct) =>
-        OnJobAsync(app, "Starting the new job", c => app.Session.Graph.SendBytesCheckedAsync(HttpMethod.Post, $"{Job(app)}/start", null, c), ct);
+    /// <summary>Reads the job itself (not the list).</summary>
+    public static async Task<JsonObject?> GetJobAsync(AppRef app, CancellationToken ct) =>
+        await OnJobAsync(app, "Reading the new job", c => app.Session.Graph.GetAsync(Job(app), c), ct).ConfigureAwait(false) as JsonObject;
 
-    public static Task PauseAsync(ScimApplication app, CancellationToken ct) =>
-        app.Session.Graph.SendBytesCheckedAsync(HttpMethod.Post, $"{Job(app)}/pause", null, ct);
+    /// <summary>Turns provisioning on; the job then is Active (a quarantined or paused one is NotRun until its next cycle).</summary>
+    public static Task StartAsync(AppRef app, CancellationToken ct) =>
+        WritingAsync(app, s => s.WithJobState("Active", "NotRun"), OnJobAsync(app, "Starting the new job", c => app.Session.Graph.SendBytesCheckedAsync(HttpMethod.Post, $"{Job(app)}/start", null, c), ct));
 
-    public static Task RestartAsync(ScimApplication app, string? resetScope, CancellationToken ct) =>
-        app.Session.Graph.SendCheckedAsync(
+    /// <summary>Turns provisioning off.</summary>
+    public static Task PauseAsync(AppRef app, CancellationToken ct) =>
+        WritingAsync(app, s => s.WithJobState("Paused", "Paused"), app.Session.Graph.SendBytesCheckedAsync(HttpMethod.Post, $"{Job(app)}/pause", null, ct));
+
+    /// <summary>Restarts the job, clearing what <paramref name="resetScope"/> names.</summary>
+    public static Task RestartAsync(AppRef app, string? resetScope, CancellationToken ct) =>
+        WritingAsync(app, s => s.Without(AppParts.Job), app.Session.Graph.SendCheckedAsync(
             HttpMethod.Post,
             $"{Job(app)}/restart",
             new JsonObject { ["criteria"] = resetScope is null ? new JsonObject() : new JsonObject { ["resetScope"] = resetScope } },
-            ct);
+            ct));
+
+    /// <summary>Runs on-demand provisioning of one subject and returns Graph's answer.</summary>
+    public static Task<JsonNode?> ProvisionOnDemandAsync(AppRef app, JsonObject body, CancellationToken ct) =>
+        app.Session.Graph.SendCheckedAsync(HttpMethod.Post, $"{Job(app)}/provisionOnDemand", body, ct);
+
+    private static async Task WritingAsync(AppRef app, Func<AppSnapshot, AppSnapshot> accepted, Task write)
+    {
+        bool done = false;
+        try
+        {
+            await write.ConfigureAwait(false);
+            done = true;
+        }
+        finally
+        {
+            Wrote(app, s => done ? accepted(s) : s.Without(AppParts.Job));
+        }
+    }
 }

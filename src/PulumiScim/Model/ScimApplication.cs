@@ -1,20 +1,44 @@
 // Copyright (c) PulumiScim contributors. Licensed under the MIT License.
 
-using System.Text.Json.Nodes;
+using PulumiScim.Graph;
 using PulumiScim.Session;
 
 namespace PulumiScim.Model;
 
-/// <summary>An Entra enterprise application (service principal) and its SCIM provisioning job: the head of every pipeline.</summary>
-public sealed class ScimApplication
+/// <summary>
+/// An Entra enterprise application (service principal) and its SCIM provisioning job as last read: the head of every
+/// pipeline. Plain data, safe to keep, compare and serialize; every cmdlet reads the live state again.
+/// </summary>
+public sealed class ScimApplication : IEquatable<ScimApplication>
 {
-    internal ScimApplication(JsonObject servicePrincipal, ScimGraphSession session)
+    internal ScimApplication(AppSnapshot snapshot, ScimGraphSession session, ScimApplication? previous = null)
     {
-        ServicePrincipal = servicePrincipal;
         Session = session;
-        DisplayName = (string?)servicePrincipal["displayName"] ?? string.Empty;
-        AppId = Guid.TryParse((string?)servicePrincipal["appId"], out Guid appId) ? appId : Guid.Empty;
-        ServicePrincipalId = Guid.TryParse((string?)servicePrincipal["id"], out Guid id) ? id : Guid.Empty;
+        DisplayName = (string?)snapshot.ServicePrincipal["displayName"] ?? string.Empty;
+        AppId = Guid.TryParse((string?)snapshot.ServicePrincipal["appId"], out Guid appId) ? appId : Guid.Empty;
+        ServicePrincipalId = snapshot.ServicePrincipalId;
+        bool job = snapshot.Has(AppParts.Job) && !snapshot.Unreadable.ContainsKey(AppParts.Job);
+        JobId = job ? snapshot.JobId : previous?.JobId;
+        TemplateId = job ? snapshot.TemplateId : previous?.TemplateId;
+        ProvisioningState = job ? snapshot.ScheduleState : previous?.ProvisioningState;
+        StatusCode = job ? snapshot.StatusCode : previous?.StatusCode;
+        bool secrets = snapshot.Has(AppParts.Secrets) && !snapshot.Unreadable.ContainsKey(AppParts.Secrets);
+        TenantUrl = secrets ? snapshot.TenantUrl : previous?.TenantUrl;
+        Scope = secrets ? snapshot.Scope : previous?.Scope;
+    }
+
+    private ScimApplication(ScimApplication other, ScimGraphSession session)
+    {
+        Session = session;
+        DisplayName = other.DisplayName;
+        AppId = other.AppId;
+        ServicePrincipalId = other.ServicePrincipalId;
+        JobId = other.JobId;
+        TemplateId = other.TemplateId;
+        ProvisioningState = other.ProvisioningState;
+        StatusCode = other.StatusCode;
+        TenantUrl = other.TenantUrl;
+        Scope = other.Scope;
     }
 
     /// <summary>The enterprise app's display name.</summary>
@@ -27,73 +51,47 @@ public sealed class ScimApplication
     public Guid ServicePrincipalId { get; }
 
     /// <summary>The provisioning job's id, or null when the app has none yet.</summary>
-    public string? JobId { get; internal set; }
+    public string? JobId { get; }
 
     /// <summary>The job's template (<c>scim</c> for a non-gallery SCIM app).</summary>
-    public string? TemplateId { get; internal set; }
+    public string? TemplateId { get; }
 
     /// <summary>The job's schedule state: Active (provisioning on), Paused (off) or Disabled (never started).</summary>
-    public string? ProvisioningState { get; internal set; }
+    public string? ProvisioningState { get; }
 
     /// <summary>The job's status code: NotConfigured, NotRun, Active, Paused or Quarantine.</summary>
-    public string? StatusCode { get; internal set; }
+    public string? StatusCode { get; }
 
     /// <summary>The saved Tenant URL (the BaseAddress secret), or null when none is saved.</summary>
-    public string? TenantUrl { get; internal set; }
+    public string? TenantUrl { get; }
 
     /// <summary>The saved scope: AssignedOnly (SyncAll false) or All; null when not saved.</summary>
-    public string? Scope { get; internal set; }
+    public string? Scope { get; }
 
     /// <summary>The session that read this app; the next cmdlet in the pipeline uses it.</summary>
     public ScimGraphSession Session { get; }
 
-    internal JsonObject ServicePrincipal { get; }
-
-    internal JsonObject? Job { get; set; }
-
-    /// <summary>The last schema step of this pipeline and its planner: the next schema read must plan nothing for it (read-back).</summary>
-    internal (string Action, Func<JsonObject, PulumiScim.Provisioning.SchemaPlan> Planner)? PendingSchemaCheck { get; set; }
-
-    /// <summary>When a cmdlet of this pipeline last changed the app's provisioning (credentials, schema, assignments, start).</summary>
-    internal DateTimeOffset? LastChangedAt { get; set; }
-
-    /// <summary>When the last cycle known at that change began: a cycle that answers the change began after it.</summary>
-    internal DateTimeOffset? CycleBaseline { get; set; }
-
-    /// <summary>How long a read made by an earlier step of the same pipeline may stand in for a new one.</summary>
-    internal static readonly TimeSpan ReuseWindow = TimeSpan.FromSeconds(30);
-
-    /// <summary>The secrets as last read (values of secret keys masked), and when.</summary>
-    internal (System.Text.Json.Nodes.JsonArray Values, DateTime At)? SecretsRead { get; set; }
-
-    /// <summary>The schema as an earlier step read it without changing it, and when.</summary>
-    internal (JsonObject Schema, DateTime At)? SchemaRead { get; set; }
-
-    /// <summary>Records a change, and the last cycle known when it was made.</summary>
-    internal void MarkChanged()
-    {
-        LastChangedAt = DateTimeOffset.UtcNow;
-        CycleBaseline = System.DateTimeOffset.TryParse((string?)Job?["status"]?["lastExecution"]?["timeBegan"], System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var began) && began.Year > 1
-            ? began
-            : null;
-    }
-
     /// <summary>A copy bound to another session.</summary>
-    internal ScimApplication WithSession(ScimGraphSession session) => new(ServicePrincipal, session)
-    {
-        JobId = JobId,
-        TemplateId = TemplateId,
-        ProvisioningState = ProvisioningState,
-        StatusCode = StatusCode,
-        TenantUrl = TenantUrl,
-        Scope = Scope,
-        Job = Job,
-        LastChangedAt = LastChangedAt,
-        CycleBaseline = CycleBaseline,
-    };
+    internal ScimApplication WithSession(ScimGraphSession session) => new(this, session);
 
-    /// <summary>The service principal id as Graph path segment.</summary>
-    internal string Sp => ServicePrincipalId.ToString();
+    /// <summary>Whether both describe the same app in the same state (the session is not compared).</summary>
+    public bool Equals(ScimApplication? other) =>
+        other is not null
+        && ServicePrincipalId == other.ServicePrincipalId
+        && AppId == other.AppId
+        && DisplayName == other.DisplayName
+        && JobId == other.JobId
+        && TemplateId == other.TemplateId
+        && ProvisioningState == other.ProvisioningState
+        && StatusCode == other.StatusCode
+        && TenantUrl == other.TenantUrl
+        && Scope == other.Scope;
+
+    /// <inheritdoc/>
+    public override bool Equals(object? obj) => Equals(obj as ScimApplication);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(ServicePrincipalId, JobId, ProvisioningState, StatusCode, TenantUrl, Scope);
 
     /// <inheritdoc/>
     public override string ToString() => DisplayName;

@@ -68,15 +68,6 @@ public sealed class ScimOnDemandResult
     public override string ToString() => $"{PrincipalType} {Principal}: {Result}";
 }
 
-/// <summary>One check of Test-ScimConfiguration: what the guide prescribes against what the app has.</summary>
-/// <param name="Application">The app.</param>
-/// <param name="Name">What is checked.</param>
-/// <param name="Expected">What the guide prescribes.</param>
-/// <param name="Actual">What the app has.</param>
-/// <param name="Passed">Whether they agree.</param>
-/// <param name="Hint">How to fix it when they do not.</param>
-public sealed record ScimConfigurationCheck(string Application, string Name, string Expected, string Actual, bool Passed, string Hint);
-
 /// <summary>One attribute mapping of the provisioning job.</summary>
 /// <param name="Application">The app.</param>
 /// <param name="Object">User or Group.</param>

@@ -88,7 +88,14 @@ public sealed class ScimProvisioningLogEntry
             .Select(s => new ScimProvisioningStep((string?)s["name"], (string?)s["provisioningStepType"], (string?)s["status"], (string?)s["description"]))
             .ToList();
 
-    /// <summary>The full record, as Graph returned it.</summary>
+    /// <summary>What the target (Pulumi) said, without the HTTP wrapping Entra puts around it; null on success.</summary>
+    public string? Message => Reason is null ? null : Provisioning.ProvisioningComparer.PulumiDetail(Reason);
+
+    /// <summary>How to fix the failure, for the failures Pulumi's SCIM troubleshooting pages list; null when unknown.</summary>
+    public string? Hint => Reason is null ? null : Provisioning.ProvisioningComparer.FixFor(Reason);
+
+    /// <summary>The full record, as Graph returned it (hidden: shown only when asked for, e.g. <c>$entry.RecordJson</c> or <c>Format-List -Force *</c>).</summary>
+    [System.Management.Automation.Hidden]
     public string RecordJson => _recordJson;
 
     /// <inheritdoc/>

@@ -2,6 +2,8 @@
 
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using PulumiScim.Graph;
+using PulumiScim.Model;
 
 namespace PulumiScim.Provisioning;
 
@@ -162,4 +164,45 @@ internal static class AssignmentPlanner
 
         return new AssignmentPlan(roleId, roleName, toAdd, already);
     }
+}
+
+/// <summary>Plans the assignments concern on an app read with its assignments.</summary>
+internal static class AssignmentStepPlanner
+{
+    /// <summary>Each wanted user and group assigned: a check each, and an assignment for each missing one.</summary>
+    /// <exception cref="ProvisioningPlanException">The app has no role to assign.</exception>
+    public static AppPlan PlanAdd(AppSnapshot app, IReadOnlyList<WantedPrincipal> wanted)
+    {
+        AssignmentPlan plan = AssignmentPlanner.Plan(Existing(app), wanted, AppRoleInfo.FromJson(app.ServicePrincipal["appRoles"]));
+        var missing = plan.ToAdd.Select(a => a.PrincipalId).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var checks = wanted.DistinctBy(p => p.Id, StringComparer.OrdinalIgnoreCase)
+            .Select(p => new ScimConfigurationCheck(
+                $"Assignment of {p.Kind.ToString().ToLowerInvariant()} {p.DisplayName}",
+                "assigned",
+                missing.Contains(p.Id) ? "not assigned" : "assigned",
+                !missing.Contains(p.Id),
+                $"Run Add-ScimAssignment -{p.Kind} '{p.DisplayName}': only assigned users and groups are provisioned."))
+            .ToList();
+        return new AppPlan(checks, plan.ToAdd.Select(a => (AppChange)new AddAssignmentChange(a)).ToList());
+    }
+
+    /// <summary>Without expected principals: at least one user or group assigned (nothing to change).</summary>
+    public static AppPlan PlanAny(AppSnapshot app) => new(
+        [new ScimConfigurationCheck("Assignments", "at least one user or group assigned", $"{app.Assignments.Count} assigned", app.Assignments.Count > 0,
+            "Run Add-ScimAssignment -User ... -Group ...: only assigned users and groups are provisioned.")],
+        []);
+
+    /// <summary>Removes the assignments of the given principals (by object id); those not assigned need nothing.</summary>
+    public static AppPlan PlanRemove(AppSnapshot app, IReadOnlyCollection<string> principalIds)
+    {
+        var ids = principalIds.ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var changes = app.Assignments
+            .Where(a => ids.Contains((string?)a["principalId"] ?? string.Empty))
+            .Select(a => (AppChange)new RemoveAssignmentChange((string?)a["id"] ?? string.Empty, (string?)a["principalType"] ?? "principal", (string?)a["principalDisplayName"] ?? (string?)a["principalId"] ?? "?"))
+            .ToList();
+        return new AppPlan([], changes);
+    }
+
+    private static IEnumerable<ExistingAssignment> Existing(AppSnapshot app) =>
+        app.Assignments.Select(a => new ExistingAssignment((string?)a["principalId"] ?? string.Empty, Guid.TryParse((string?)a["appRoleId"], out Guid g) ? g : null));
 }

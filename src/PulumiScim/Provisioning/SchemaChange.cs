@@ -74,14 +74,3 @@ public sealed record SchemaChange(SchemaChangeKind Kind, string Target, string? 
     /// <returns>The human-readable line.</returns>
     public override string ToString() => Description;
 }
-
-/// <summary>
-/// One requirement of the guide checked against the current state: what it should be, what it is, and how to fix it.
-/// Every failed check of a plan corresponds to at least one change of that plan.
-/// </summary>
-/// <param name="Name">What is checked, e.g. <c>userName source</c>.</param>
-/// <param name="Expected">The guide's value.</param>
-/// <param name="Actual">The value found.</param>
-/// <param name="Passed">Whether the value found is the guide's value.</param>
-/// <param name="Hint">Why the guide wants it and how to get there.</param>
-public sealed record PlanCheck(string Name, string Expected, string Actual, bool Passed, string Hint);

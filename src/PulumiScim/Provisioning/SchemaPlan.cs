@@ -1,6 +1,7 @@
 // Copyright (c) PulumiScim contributors. Licensed under the MIT License.
 
 using System.Text.Json.Nodes;
+using PulumiScim.Model;
 
 namespace PulumiScim.Provisioning;
 
@@ -16,7 +17,7 @@ internal sealed class SchemaPlan
     /// <param name="schema">The edited schema: a deep clone of the input, never the input itself.</param>
     /// <param name="changes">The changes, in the order they were made.</param>
     /// <param name="checks">The guide's checks, as found in the input.</param>
-    public SchemaPlan(JsonObject schema, IReadOnlyList<SchemaChange> changes, IReadOnlyList<PlanCheck> checks)
+    public SchemaPlan(JsonObject schema, IReadOnlyList<SchemaChange> changes, IReadOnlyList<ScimConfigurationCheck> checks)
     {
         Schema = schema;
         Changes = changes;
@@ -30,7 +31,7 @@ internal sealed class SchemaPlan
     public IReadOnlyList<SchemaChange> Changes { get; }
 
     /// <summary>The guide's checks, as found before the changes; each failed check has at least one change.</summary>
-    public IReadOnlyList<PlanCheck> Checks { get; }
+    public IReadOnlyList<ScimConfigurationCheck> Checks { get; }
 
     /// <summary>Whether the schema already is in the guide's state: nothing to write.</summary>
     public bool IsEmpty => Changes.Count == 0;

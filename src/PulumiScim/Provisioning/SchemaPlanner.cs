@@ -1,6 +1,7 @@
 // Copyright (c) PulumiScim contributors. Licensed under the MIT License.
 
 using System.Text.Json.Nodes;
+using PulumiScim.Model;
 
 namespace PulumiScim.Provisioning;
 
@@ -331,14 +332,14 @@ internal static class SchemaPlanner
     private sealed class Recorder
     {
         private readonly List<SchemaChange> _changes = [];
-        private readonly List<PlanCheck> _checks = [];
+        private readonly List<ScimConfigurationCheck> _checks = [];
 
         public void Pass(string name, string expected, string actual, string hint)
-            => _checks.Add(new PlanCheck(name, expected, actual, true, hint));
+            => _checks.Add(new ScimConfigurationCheck(name, expected, actual, true, hint));
 
         public void Fail(string name, string expected, string actual, string hint, params SchemaChange[] changes)
         {
-            _checks.Add(new PlanCheck(name, expected, actual, false, hint));
+            _checks.Add(new ScimConfigurationCheck(name, expected, actual, false, hint));
             _changes.AddRange(changes);
         }
 

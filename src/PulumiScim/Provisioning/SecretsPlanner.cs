@@ -4,6 +4,7 @@ using System.Buffers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using PulumiScim.Model;
 
 namespace PulumiScim.Provisioning;
 
@@ -49,7 +50,7 @@ internal sealed class SecretsPlan
 
     /// <summary>Creates a plan; see <see cref="SecretsPlanner.Plan"/>.</summary>
     public SecretsPlan(string baseAddress, bool syncAll, NotificationSettings notifications, IReadOnlyList<SecretChange> changes,
-        IReadOnlyList<PlanCheck> checks, IReadOnlyList<KeyValuePair<string, string>> preserved, IReadOnlyList<string> dropped)
+        IReadOnlyList<ScimConfigurationCheck> checks, IReadOnlyList<KeyValuePair<string, string>> preserved, IReadOnlyList<string> dropped)
     {
         _baseAddress = baseAddress;
         _syncAll = syncAll;
@@ -64,7 +65,7 @@ internal sealed class SecretsPlan
     public IReadOnlyList<SecretChange> Changes { get; }
 
     /// <summary>The checks, as found in the secrets read back; each failed check has a change.</summary>
-    public IReadOnlyList<PlanCheck> Checks { get; }
+    public IReadOnlyList<ScimConfigurationCheck> Checks { get; }
 
     /// <summary>Other readable secrets read back, re-sent unchanged in the PUT (the PUT replaces all secrets).</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Preserved { get; }
@@ -74,6 +75,16 @@ internal sealed class SecretsPlan
     /// not be mixed with a Secret Token. The caller should warn about them.
     /// </summary>
     public IReadOnlyList<string> Dropped { get; }
+
+    /// <summary>The pairs the PUT writes as Graph shows them afterwards: the Secret Token masked.</summary>
+    public IReadOnlyList<KeyValuePair<string, string?>> Written =>
+    [
+        new(SecretsPlanner.BaseAddressKey, _baseAddress),
+        new(SecretsPlanner.SecretTokenKey, "*****"),
+        new(SecretsPlanner.NotificationSettingsKey, _notifications.ToJson()),
+        new(SecretsPlanner.SyncAllKey, _syncAll ? "true" : "false"),
+        .. Preserved.Select(pair => new KeyValuePair<string, string?>(pair.Key, pair.Value)),
+    ];
 
     /// <summary>Whether the saved secrets already are the wanted ones and validate: nothing to write.</summary>
     public bool IsEmpty => Changes.Count == 0;
@@ -215,7 +226,7 @@ internal static class SecretsPlanner
         }
 
         var changes = new List<SecretChange>();
-        var checks = new List<PlanCheck>();
+        var checks = new List<ScimConfigurationCheck>();
 
         var savedAddress = values.GetValueOrDefault(BaseAddressKey);
         var addressText = IsMasked(savedAddress) ? "(masked)" : Show(savedAddress);
@@ -268,7 +279,7 @@ internal static class SecretsPlanner
         void Record(string name, string expected, string actual, bool passed, string hint,
             SecretChangeKind kind, string key, string after, string description)
         {
-            checks.Add(new PlanCheck(name, expected, actual, passed, hint));
+            checks.Add(new ScimConfigurationCheck(name, expected, actual, passed, hint));
             if (!passed)
             {
                 changes.Add(new SecretChange(kind, key, actual, after, description));

@@ -65,6 +65,9 @@ public sealed class ScimGraphSession : IDisposable
 
     internal GraphClient Graph { get; }
 
+    /// <summary>The reads a pipeline reuses and the changes this session made, per app.</summary>
+    internal AppReadCache Reads { get; } = new();
+
     internal ITokenSource Tokens { get; }
 
     /// <summary>The objects this session created (by id), with when: their first calls wait out replication.</summary>

@@ -1,0 +1,116 @@
+// Copyright (c) PulumiScim contributors. Licensed under the MIT License.
+
+using PulumiScim.Graph;
+
+namespace PulumiScim.Session;
+
+/// <summary>
+/// The session's memory of each app, keyed by service principal: the reads a pipeline may reuse, and the changes this
+/// session made (for Wait-ScimProvisioning and for replication waits on a new job).
+/// </summary>
+/// <remarks>
+/// A cached read lives as long as a command that made or used it is alive: PowerShell disposes every command of a
+/// pipeline when the pipeline ends, so a read is reused along one pipeline and never by the next one. Every write
+/// through the Graph door drops the parts it may have changed.
+/// </remarks>
+internal sealed class AppReadCache
+{
+    private readonly object _gate = new();
+    private readonly Dictionary<Guid, Entry> _reads = [];
+    private readonly Dictionary<Guid, AppChangeRecord> _changes = [];
+    private readonly Dictionary<Guid, DateTimeOffset> _cyclesSeen = [];
+
+    /// <summary>The cached snapshot of an app, registering <paramref name="holder"/> as one of its users.</summary>
+    public AppSnapshot? Get(Guid servicePrincipalId, object holder)
+    {
+        lock (_gate)
+        {
+            if (!_reads.TryGetValue(servicePrincipalId, out Entry? entry))
+            {
+                return null;
+            }
+
+            entry.Holders.Add(holder);
+            return entry.Snapshot;
+        }
+    }
+
+    /// <summary>Stores a snapshot read by <paramref name="holder"/>.</summary>
+    public void Put(AppSnapshot snapshot, object holder)
+    {
+        lock (_gate)
+        {
+            if (!_reads.TryGetValue(snapshot.ServicePrincipalId, out Entry? entry))
+            {
+                entry = new Entry(snapshot);
+                _reads[snapshot.ServicePrincipalId] = entry;
+            }
+
+            entry.Snapshot = snapshot;
+            entry.Holders.Add(holder);
+            if (snapshot.LastCycleBegan is { } began)
+            {
+                _cyclesSeen[snapshot.ServicePrincipalId] = began;
+            }
+        }
+    }
+
+    /// <summary>After a write: replaces the cached snapshot with what the write left (parts it may have changed dropped, or set to what Graph accepted).</summary>
+    public void AfterWrite(Guid servicePrincipalId, Func<AppSnapshot, AppSnapshot> update)
+    {
+        lock (_gate)
+        {
+            if (_reads.TryGetValue(servicePrincipalId, out Entry? entry))
+            {
+                entry.Snapshot = update(entry.Snapshot);
+            }
+        }
+    }
+
+    /// <summary>Forgets every read only <paramref name="holder"/> still used (the end of its pipeline).</summary>
+    public void Release(object holder)
+    {
+        lock (_gate)
+        {
+            foreach (var (id, entry) in _reads.ToList())
+            {
+                if (entry.Holders.Remove(holder) && entry.Holders.Count == 0)
+                {
+                    _reads.Remove(id);
+                }
+            }
+        }
+    }
+
+    /// <summary>Records a configuration change made through this session, and the last cycle read before it.</summary>
+    public void RecordChange(Guid servicePrincipalId)
+    {
+        lock (_gate)
+        {
+            _changes[servicePrincipalId] = new AppChangeRecord(
+                DateTimeOffset.UtcNow,
+                _cyclesSeen.TryGetValue(servicePrincipalId, out DateTimeOffset began) ? began : null);
+        }
+    }
+
+    /// <summary>The last configuration change this session made to an app, or null.</summary>
+    public AppChangeRecord? LastChange(Guid servicePrincipalId)
+    {
+        lock (_gate)
+        {
+            return _changes.TryGetValue(servicePrincipalId, out AppChangeRecord? change) ? change : null;
+        }
+    }
+
+    private sealed class Entry(AppSnapshot snapshot)
+    {
+        public AppSnapshot Snapshot { get; set; } = snapshot;
+
+        public HashSet<object> Holders { get; } = new(ReferenceEqualityComparer.Instance);
+    }
+}
+
+/// <summary>A configuration change this session made: when, and when the last cycle known then began.</summary>
+/// <param name="At">When the change was made (this machine's clock).</param>
+/// <param name="LastCycleBegan">When the last cycle known at the change began: the cycle that answers the change began later.</param>
+internal sealed record AppChangeRecord(DateTimeOffset At, DateTimeOffset? LastCycleBegan);
