@@ -80,6 +80,14 @@ BeforeAll {
             foreach ($label in 'Who', 'What', 'When', 'Why', 'Fix') { $r.Output | Should -Match "(?m)^$label\s+: \S" }
             $r.Output | Should -Not -Match '"provisioningSteps"' -Because 'raw JSON only on request'
         }
+        "Get-ScimApplication 'Pulumi Cloud' | Compare-ScimProvisioning -Token `$token -IncludeInSync" = {
+            param($r)
+            $r.Errors | Should -BeNullOrEmpty
+            $r.Writes | Should -Be 0 -Because 'it only reads, on both sides'
+            $r.Output | Should -Match '(?m)^User\s+Missing\s+bob\s' -Because 'Pulumi refused bob'
+            $r.Output | Should -Match 'userName bob' -Because "the reason is Pulumi's own message"
+            $r.Output | Should -Match '(?m)^User\s+InSync\s+grace\s' -Because '-IncludeInSync lists those that match'
+        }
         "Invoke-RestMethod ([uri]::new(`$sb.GraphUri, '/_sandbox/requests')) | Format-Table method, status, path" = {
             param($r)
             # At 80 columns the long paths are cut: method and status come first so they always show.
