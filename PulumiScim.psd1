@@ -24,6 +24,7 @@
         'Get-ScimMapping'
         'Get-ScimProvisioningLog'
         'Get-ScimProvisioningStatus'
+        'Get-ScimSandbox'
         'Import-ScimSchema'
         'Invoke-ScimProvisioningOnDemand'
         'New-ScimApplication'

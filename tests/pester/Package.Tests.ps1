@@ -81,7 +81,7 @@ Describe 'The package' {
     }
 
     It 'holds the loader, the cmdlet assembly and the private dependencies under bin' {
-        foreach ($f in 'PulumiScim.psd1', 'PulumiScim.psm1', 'PulumiScim.Format.ps1xml', 'bin/PulumiScim.Loader.dll', 'bin/PulumiScim.dll', 'bin/PulumiScim.Sandbox.dll', 'bin/Azure.Identity.dll', 'bin/Azure.Core.dll', 'bin/Microsoft.Identity.Client.dll', 'bin/Microsoft.Graph.Core.dll') {
+        foreach ($f in 'PulumiScim.psd1', 'PulumiScim.psm1', 'PulumiScim.Format.ps1xml', 'LICENSE', 'bin/PulumiScim.Loader.dll', 'bin/PulumiScim.dll', 'bin/PulumiScim.Sandbox.dll', 'bin/Azure.Identity.dll', 'bin/Azure.Core.dll', 'bin/Microsoft.Identity.Client.dll', 'bin/Microsoft.Graph.Core.dll') {
             $script:Entries | Should -Contain $f
         }
     }
