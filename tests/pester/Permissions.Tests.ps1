@@ -165,7 +165,7 @@ Describe 'A part Test-ScimConfiguration cannot read' {
         Invoke-RestMethod -Method Post -Uri $faults -ContentType 'application/json' -Body '{"ratio":1,"kinds":["504"],"retryAfterSeconds":0.05,"paths":"auditLogs"}' | Out-Null
         try {
             $checks = Test-ScimConfiguration -DisplayName 'Perm App' -IncludeUsers -Session $s
-            $logs = $checks | Where-Object Name -eq 'Read provisioning logs'
+            $logs = $checks | Where-Object Name -eq 'Earlier refusals in the provisioning logs'
             $logs.Passed | Should -BeFalse
             $logs.Actual | Should -Match '504'
             Test-ScimConfiguration -DisplayName 'Perm App' -IncludeUsers -Quiet -Session $s | Should -BeFalse
