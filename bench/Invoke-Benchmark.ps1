@@ -11,7 +11,7 @@
     error in a case does).
 
     Cases: Import, FirstCall, Guide (whole guide and its re-run), Logs, Tenants, Size, Compare (Compare-ScimProvisioning
-    on a large organization; not in the default set: run it with -Case Compare).
+    on a large organization; run it alone with -Case Compare).
 .PARAMETER ModulePath
     The built module's manifest (out/PulumiScim/PulumiScim.psd1).
 .PARAMETER OutputPath
@@ -30,7 +30,7 @@ param(
     [Parameter(Mandatory)] [string] $ModulePath,
     [string] $OutputPath = (Join-Path $PSScriptRoot '../docs/benchmarks.md'),
     [string] $SeedPath,
-    [string[]] $Case = @('Import', 'FirstCall', 'Guide', 'Logs', 'Tenants', 'Size'),
+    [string[]] $Case = @('Import', 'FirstCall', 'Guide', 'Logs', 'Tenants', 'Size', 'Compare'),
     [ValidateRange(1, 100)] [int] $ImportRuns = 5,
     [ValidateRange(1, 100)] [int] $FirstCallRuns = 5,
     [ValidateRange(1, 50)] [int] $GuideRuns = 5,

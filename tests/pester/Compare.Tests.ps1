@@ -1,7 +1,8 @@
 # Copyright (c) PulumiScim contributors. Licensed under the MIT License.
 # Compare-ScimProvisioning against a tenant seeded with the failures Pulumi's SCIM FAQ and troubleshooting pages list
 # (username held by another Pulumi account, email in use, a required attribute without a value, a team name Pulumi
-# refuses), plus drift made by hand on the Pulumi side after a cycle.
+# refuses, a team with a member Pulumi does not hold as an active user), plus drift made by hand on the Pulumi side
+# after a cycle; and userName immutability after a mapping change.
 
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'PulumiScim.TestHelpers.psm1') -Force
@@ -10,6 +11,8 @@ BeforeAll {
     # bob: 409 "User with userName bob already exists" (the seed's takenUserNames); katherine: no mail.
     $script:longName = 'Long ' + ('L' * 100)
     $seed.groups += @{ id = '7a1c7e0e-0000-4000-8000-000000000101'; displayName = $script:longName; securityEnabled = $true; members = @('99c90126-e9a4-5b66-a055-54eb16771e93') }
+    # Contractors: ada and edsger, who is disabled (so inactive in Pulumi): Pulumi refuses the team's whole member change.
+    $seed.groups += @{ id = '7a1c7e0e-0000-4000-8000-000000000102'; displayName = 'Contractors'; securityEnabled = $true; members = @('bc0958cf-3a83-5957-b570-e0833948591c', '5f8f08bf-345d-5b77-a3ca-d57f5833da05') }
     # linus is in Pulumi from before SCIM, and his Entra user is not assigned (only in the unassigned group Finance).
     $seed.pulumi.organizations[0].users = @(@{ userName = 'linus'; displayName = 'Linus Torvalds'; emails = @(@{ type = 'work'; value = 'linus@contoso.example'; primary = $true }); active = $true })
     # Apps for the bad-input cases: no job; a job without saved credentials; a Tenant URL that is not Pulumi's.
@@ -23,7 +26,7 @@ BeforeAll {
     $script:org = $script:sb.Organizations | Where-Object Name -eq 'acme'
     $script:token = $script:org.Token
     $script:app = Get-ScimApplication 'Pulumi Cloud' | Set-ScimTenant -OrganizationName acme -Token $script:token | Set-ScimUserMapping |
-        Enable-ScimGroupProvisioning | Add-ScimAssignment -Group 'Platform Team', 'SRE', $script:longName -User 'bob@contoso.example', 'katherine@contoso.example', 'edsger@contoso.example'
+        Enable-ScimGroupProvisioning | Add-ScimAssignment -Group 'Platform Team', 'SRE', $script:longName, 'Contractors' -User 'bob@contoso.example', 'katherine@contoso.example', 'edsger@contoso.example'
     $script:app | Start-ScimProvisioning | Wait-ScimProvisioning -Timeout 120 | Out-Null
 
     # Drift made by hand in Pulumi: a user created outside Entra, a display name changed, a team member removed.
@@ -66,6 +69,7 @@ Describe 'Compare-ScimProvisioning after a cycle with every documented failure a
                 'User linus ShouldBeInactive'
                 'User mallory Unexpected'
                 'Team SRE Drift'
+                'Team Contractors Drift'
                 "Team $script:longName Missing"
             ) | Sort-Object)
     }
@@ -75,6 +79,7 @@ Describe 'Compare-ScimProvisioning after a cycle with every documented failure a
         @{ Name = 'barbara'; Reason = 'Email barbara@contoso.example already in use by another Pulumi account.'; Fix = 'Connect SAML SSO' }
         @{ Name = 'katherine'; Reason = 'required attributes have no value'; Fix = 'mail address' }
         @{ Name = 'linus'; Reason = 'out of scope'; Fix = 'Add-ScimAssignment' }
+        @{ Name = 'Contractors'; Reason = 'Cannot add invalid members to team.'; Fix = 'provisioned, active Pulumi user' }
         @{ Name = 'mallory'; Reason = 'made outside Entra'; Fix = 'deactivate the user in Pulumi' }
     ) {
         $d = $script:differences | Where-Object Name -eq $Name
@@ -89,6 +94,7 @@ Describe 'Compare-ScimProvisioning after a cycle with every documented failure a
         $sre.Details[0].Attribute, $sre.Details[0].Expected | Should -Be @('members', 'grace')
         $sre.Details[0].Actual | Should -BeNullOrEmpty
         ($script:differences | Where-Object Name -eq $script:longName).Reason | Should -Match 'Display name is too long'
+        ($script:differences | Where-Object Name -eq 'Contractors').Details.Expected | Should -Be 'ada'
     }
 
     It 'lists the users and teams in sync only with -IncludeInSync, with both ids' {

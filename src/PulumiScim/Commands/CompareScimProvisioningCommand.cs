@@ -37,12 +37,7 @@ public sealed class CompareScimProvisioningCommand : ScimApplicationCmdletBase
     /// <inheritdoc/>
     protected override void BeginProcessing()
     {
-        base.BeginProcessing();
-        if (Token.Length == 0)
-        {
-            ThrowTerminatingError(Error("EmptyToken", ErrorCategory.InvalidArgument, nameof(Token), "The token is empty.", "Pass the Pulumi SCIM token from Pulumi Cloud: Settings > Access Management > SCIM."));
-        }
-
+        RequireToken(Token);
         base.BeginProcessing();
     }
 

@@ -141,6 +141,15 @@ public abstract class ScimCmdletBase : PSCmdlet, IDisposable
         return record;
     }
 
+    /// <summary>Ends the call (EmptyToken) when the Pulumi SCIM token parameter is empty.</summary>
+    protected void RequireToken(System.Security.SecureString token)
+    {
+        if (token.Length == 0)
+        {
+            ThrowTerminatingError(Error("EmptyToken", ErrorCategory.InvalidArgument, "Token", "The token is empty.", "Pass the Pulumi SCIM token from Pulumi Cloud: Settings > Access Management > SCIM."));
+        }
+    }
+
     /// <summary>Builds an ErrorRecord whose text says what went wrong and how to fix it.</summary>
     protected static ErrorRecord Error(string errorId, ErrorCategory category, object? target, string message, string? recommendedAction = null, Exception? inner = null)
     {

@@ -312,7 +312,7 @@ internal sealed class ProvisioningComparer
 
         if (Has("Cannot add invalid members"))
         {
-            return "A member of the group is not a provisioned, active Pulumi user: fix those users first (see their own rows); the team follows on the next cycle.";
+            return "A member of the group is not a provisioned, active Pulumi user (never provisioned, or disabled in Entra and so inactive in Pulumi), and Pulumi refuses the whole member change: fix those users or take them out of the group; the team follows on the next cycle.";
         }
 
         if (Has("Display name is too long"))
