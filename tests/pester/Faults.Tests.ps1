@@ -107,9 +107,9 @@ Describe 'A new app on a tenant that takes 5 s to replicate' {
         $script:out.ProvisioningState | Should -Be 'Active'
     }
 
-    It 'really met the replication lag (404s on the new objects, 403s on the new job''s credentials) and waited it out' {
+    It 'really met the replication lag (404s on the new objects, 404s or 403s on the new job''s synchronization calls) and waited it out' {
         @($script:log | Where-Object { $_.status -eq 404 -and $_.path -match '/servicePrincipals/[^/]+$' }).Count | Should -BeGreaterThan 0
-        @($script:log | Where-Object { $_.status -eq 403 -and $_.path -match '/synchronization/secrets$' }).Count | Should -BeGreaterThan 0
+        @($script:log | Where-Object { $_.status -in 403, 404 -and $_.path -match '/synchronization/(secrets|jobs/)' }).Count | Should -BeGreaterThan 0
         @($script:log | Where-Object { $_.method -eq 'PUT' -and $_.path -match '/synchronization/secrets$' -and $_.status -eq 204 }).Count | Should -Be 1
     }
 

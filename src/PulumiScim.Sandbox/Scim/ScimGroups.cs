@@ -79,26 +79,9 @@ internal static partial class ScimGroups
         var added = new List<string>();
         foreach (PatchOperation op in PatchOperation.Read(body))
         {
-            if (op.Path is null)
+            foreach ((string path, JsonNode? value) in op.Targets())
             {
-                if (op.Op == "remove")
-                {
-                    throw new ScimError(400, "noTarget", "A remove operation needs a path.");
-                }
-
-                if (op.Value is not JsonObject values)
-                {
-                    throw ScimError.InvalidSyntax($"An {op.Op} operation without a path needs an object value.");
-                }
-
-                foreach (var kv in values)
-                {
-                    ApplyPath(group, op.Op, kv.Key, kv.Value, added);
-                }
-            }
-            else
-            {
-                ApplyPath(group, op.Op, op.Path, op.Value, added);
+                ApplyPath(group, op.Op, path, value, added);
             }
         }
 

@@ -87,26 +87,9 @@ internal static partial class ScimUsers
         var user = (JsonObject)existing.DeepClone();
         foreach (PatchOperation op in PatchOperation.Read(body))
         {
-            if (op.Path is null)
+            foreach ((string path, JsonNode? value) in op.Targets())
             {
-                if (op.Op == "remove")
-                {
-                    throw new ScimError(400, "noTarget", "A remove operation needs a path.");
-                }
-
-                if (op.Value is not JsonObject values)
-                {
-                    throw ScimError.InvalidSyntax($"An {op.Op} operation without a path needs an object value.");
-                }
-
-                foreach (var kv in values)
-                {
-                    ApplyPath(user, op.Op, kv.Key, kv.Value);
-                }
-            }
-            else
-            {
-                ApplyPath(user, op.Op, op.Path, op.Value);
+                ApplyPath(user, op.Op, path, value);
             }
         }
 
@@ -509,5 +492,29 @@ internal sealed record PatchOperation(string Op, string? Path, JsonNode? Value)
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// The (path, value) pairs the operation sets: its own path, or for an operation without a path each attribute of
+    /// its object value (RFC 7644 §3.5.2.1 and §3.5.2.3); a remove needs a path (§3.5.2.2, "noTarget").
+    /// </summary>
+    public IEnumerable<(string Path, JsonNode? Value)> Targets()
+    {
+        if (Path is not null)
+        {
+            return [(Path, Value)];
+        }
+
+        if (Op == "remove")
+        {
+            throw new ScimError(400, "noTarget", "A remove operation needs a path.");
+        }
+
+        if (Value is not JsonObject values)
+        {
+            throw ScimError.InvalidSyntax($"An {Op} operation without a path needs an object value.");
+        }
+
+        return values.Select(kv => (kv.Key, kv.Value)).ToList();
     }
 }
