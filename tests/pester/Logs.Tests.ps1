@@ -80,9 +80,10 @@ Describe 'Get-ScimProvisioningLog' {
         $e.Steps | Should -Not -BeNullOrEmpty
     }
 
-    It 'formats as a table with time, action, status, user, target, error and reason' {
-        $text = $script:app | Get-ScimProvisioningLog -Status Failure -First 2 | Out-String -Width 250
-        $text | Should -Match 'Time\s+Action\s+Status\s+User\s+Target\s+ErrorCode\s+Reason'
+    It 'formats as a table with time, status, user, error and Pulumi''s reason (action and target in Format-List)' {
+        $text = $script:app | Get-ScimProvisioningLog -Status Failure -First 2 | Out-String -Width 80
+        $text | Should -Match 'Time\s+Status\s+User\s+ErrorCode\s+Reason'
+        $text | Should -Match 'Failure'
     }
 
     It 'says when the app has no job' {
