@@ -24,6 +24,7 @@
         'Get-ScimMapping'
         'Get-ScimProvisioningLog'
         'Get-ScimProvisioningStatus'
+        'Get-ScimSandbox'
         'Import-ScimSchema'
         'Invoke-ScimProvisioningOnDemand'
         'New-ScimApplication'
@@ -43,7 +44,6 @@
         PSData = @{
             Tags         = @('Pulumi', 'SCIM', 'EntraID', 'AzureAD', 'MicrosoftGraph', 'Provisioning', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
             LicenseUri   = 'https://opensource.org/licenses/MIT'
-            ProjectUri   = 'https://github.com/pulumiscim/PulumiScim'
             ReleaseNotes = 'See CHANGELOG.md'
         }
     }

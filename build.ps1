@@ -28,6 +28,9 @@ $pwshExe = [System.Environment]::ProcessPath
 if (-not $pwshExe -or (Split-Path -Leaf $pwshExe) -notmatch '^pwsh') { $pwshExe = Join-Path $PSHOME 'pwsh' }
 $env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
 $env:DOTNET_NOLOGO = '1'
+# A log that is not a terminal gets no ANSI colour codes: pwsh and the Pester runner honour NO_COLOR.
+if ([Console]::IsOutputRedirected -and -not $env:NO_COLOR) { $env:NO_COLOR = '1' }
+if ($env:NO_COLOR) { $PSStyle.OutputRendering = 'PlainText' }
 
 function Invoke-Native {
     param([string] $Exe, [string[]] $Arguments)
@@ -74,6 +77,7 @@ function Invoke-Build {
         Set-Content -Path $manifestPath -Value $manifest -NoNewline
     }
     Copy-Item (Join-Path $root 'module/*') $moduleOut
+    Copy-Item (Join-Path $root 'LICENSE') $moduleOut
     # Keep only what runs: no pdb/xml/deps of the loader in the shipped folder beyond what the runtime needs.
     Get-ChildItem $bin -Filter '*.xml' | Where-Object Name -notlike '*-Help.xml' | Remove-Item
     $expected = 'PulumiScim.Loader.dll', 'PulumiScim.dll', 'PulumiScim.Sandbox.dll', 'Microsoft.Graph.Core.dll', 'Azure.Identity.dll', 'Azure.Core.dll', 'Microsoft.Identity.Client.dll', 'Microsoft.Kiota.Abstractions.dll'

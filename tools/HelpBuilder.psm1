@@ -49,6 +49,37 @@ function ConvertFrom-HelpMarkdown {
     $doc
 }
 
+# The usual words for the risk-mitigation parameters, where a cmdlet's markdown has none of its own.
+$script:StandardDescriptions = @{
+    WhatIf  = 'Shows what would happen if the cmdlet runs. The cmdlet is not run.'
+    Confirm = 'Prompts you for confirmation before running the cmdlet.'
+}
+
+function Get-ParameterDefault {
+    <#
+    .SYNOPSIS
+        Each parameter's default value, read from a new instance of the cmdlet class (what binding starts from).
+    #>
+    [CmdletBinding()]
+    [OutputType([hashtable])]
+    param([Parameter(Mandatory)] [System.Management.Automation.CommandInfo] $Command)
+    $defaults = @{}
+    $instance = if ($Command.ImplementingType) { [Activator]::CreateInstance($Command.ImplementingType) }
+    try {
+        foreach ($p in $Command.Parameters.Values) {
+            $property = if ($instance) { $Command.ImplementingType.GetProperty($p.Name) }
+            $value = if ($property) { $property.GetValue($instance) }
+            $defaults[$p.Name] = if ($p.ParameterType -eq [System.Management.Automation.SwitchParameter]) { 'False' }
+                elseif ($null -eq $value -or ($value -is [array] -and $value.Count -eq 0)) { 'None' }
+                else { [string]$value }
+        }
+    }
+    finally {
+        if ($instance -is [System.IDisposable]) { $instance.Dispose() }
+    }
+    $defaults
+}
+
 function ConvertTo-MamlCommand {
     <#
     .SYNOPSIS
@@ -60,7 +91,9 @@ function ConvertTo-MamlCommand {
         [Parameter(Mandatory)] [hashtable] $Doc,
         [Parameter(Mandatory)] [System.Management.Automation.CommandInfo] $Command
     )
-    $common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
+    # Like Get-Command -Syntax: every parameter but the common ones, so -WhatIf and -Confirm show where they apply.
+    $common = [System.Management.Automation.Cmdlet]::CommonParameters
+    $defaults = Get-ParameterDefault -Command $Command
     $e = { param($s) [System.Security.SecurityElement]::Escape([string]$s) }
     $paras = { param($text) (($text -split "\n\s*\n") | Where-Object { $_.Trim() } | ForEach-Object { "<maml:para>$(& $e ($_.Trim() -replace '\s*\n\s*', ' '))</maml:para>" }) -join '' }
     $paramXml = {
@@ -74,10 +107,11 @@ function ConvertTo-MamlCommand {
         $aliases = if ($p.Aliases.Count) { $p.Aliases -join ', ' } else { 'none' }
         $globbing = [bool]($p.Attributes | Where-Object { $_ -is [System.Management.Automation.SupportsWildcardsAttribute] })
         $desc = $Doc.Parameters[$p.Name]
+        if (-not $desc) { $desc = $script:StandardDescriptions[$p.Name] }
         if (-not $desc) { throw "docs: $($Command.Name) -$($p.Name) has no description in the markdown." }
         $typeName = $p.ParameterType.Name
         $value = if ($p.ParameterType -eq [System.Management.Automation.SwitchParameter]) { '' } else { "<command:parameterValue required=`"true`" variableLength=`"false`">$(& $e $typeName)</command:parameterValue>" }
-        "<command:parameter required=`"$($pm.IsMandatory.ToString().ToLowerInvariant())`" variableLength=`"true`" globbing=`"$($globbing.ToString().ToLowerInvariant())`" pipelineInput=`"$pipeText`" position=`"$position`" aliases=`"$(& $e $aliases)`"><maml:name>$($p.Name)</maml:name><maml:description>$(& $paras $desc)</maml:description>$value<dev:type><maml:name>$(& $e $p.ParameterType.FullName)</maml:name><maml:uri /></dev:type><dev:defaultValue>None</dev:defaultValue></command:parameter>"
+        "<command:parameter required=`"$($pm.IsMandatory.ToString().ToLowerInvariant())`" variableLength=`"true`" globbing=`"$($globbing.ToString().ToLowerInvariant())`" pipelineInput=`"$pipeText`" position=`"$position`" aliases=`"$(& $e $aliases)`"><maml:name>$($p.Name)</maml:name><maml:description>$(& $paras $desc)</maml:description>$value<dev:type><maml:name>$(& $e $p.ParameterType.FullName)</maml:name><maml:uri /></dev:type><dev:defaultValue>$(& $e $defaults[$p.Name])</dev:defaultValue></command:parameter>"
     }
     $sb = [System.Text.StringBuilder]::new()
     [void]$sb.Append("<command:command xmlns:maml=`"http://schemas.microsoft.com/maml/2004/10`" xmlns:command=`"http://schemas.microsoft.com/maml/dev/command/2004/10`" xmlns:dev=`"http://schemas.microsoft.com/maml/dev/2004/10`" xmlns:MSHelp=`"http://msdn.microsoft.com/mshelp`">")
@@ -141,4 +175,4 @@ function Build-ModuleHelp {
     }
 }
 
-Export-ModuleMember -Function ConvertFrom-HelpMarkdown, ConvertTo-MamlCommand, Build-ModuleHelp
+Export-ModuleMember -Function ConvertFrom-HelpMarkdown, ConvertTo-MamlCommand, Get-ParameterDefault, Build-ModuleHelp

@@ -35,14 +35,14 @@ $resolved = (Resolve-Path -LiteralPath $ModulePath).ProviderPath
 if (Test-Path -LiteralPath $resolved -PathType Leaf) { $resolved = Split-Path $resolved }
 $manifestPath = Join-Path $resolved "$moduleName.psd1"
 if (-not (Test-Path -LiteralPath $manifestPath)) {
-    throw "'$resolved' holds no $moduleName.psd1: give the built module folder (run './build.ps1 Build' first)."
+    throw "'$resolved' holds no $moduleName.psd1: give the built module folder (run 'dotnet pwsh ./build.ps1 Build' first)."
 }
 # Publish-PSResource takes the package id from the folder name, so the folder must be named after the module.
 if ((Split-Path -Leaf $resolved) -ne $moduleName) {
     throw "The module folder must be named '$moduleName' (Publish-PSResource names the package after it), not '$(Split-Path -Leaf $resolved)'."
 }
 if (-not (Test-Path -LiteralPath (Join-Path $resolved 'bin/PulumiScim.dll'))) {
-    throw "'$resolved' is not a built module: bin/PulumiScim.dll is missing (run './build.ps1 Build' first)."
+    throw "'$resolved' is not a built module: bin/PulumiScim.dll is missing (run 'dotnet pwsh ./build.ps1 Build' first)."
 }
 
 $manifest = Import-PowerShellDataFile -LiteralPath $manifestPath

@@ -18,6 +18,11 @@ $config.Output.Verbosity = 'Normal'
 $config.TestResult.Enabled = $true
 $config.TestResult.OutputFormat = 'NUnitXml'
 $config.TestResult.OutputPath = Join-Path (Split-Path $SummaryPath) 'pester.xml'
+# A log that is not a terminal gets no ANSI colour codes, from Pester or from the child pwsh processes tests start.
+if ([Console]::IsOutputRedirected -or $env:NO_COLOR) {
+    $env:NO_COLOR = '1'
+    $config.Output.RenderMode = 'Plaintext'
+}
 # The tests run with PowerShell's default error preference, as an admin's session has it.
 $ErrorActionPreference = 'Continue'
 $result = @(Invoke-Pester -Configuration $config) | Where-Object { $_.PSObject.Properties['PassedCount'] } | Select-Object -Last 1

@@ -40,22 +40,16 @@ internal sealed class SandboxContext : IDisposable
     public TimeSpan CredentialValidationTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// Answers <c>POST .../jobs/{id}/schema/parseExpression</c>: receives the request body, returns a
-    /// parseExpressionResponse. Filled by the expression engine; while null the route answers 501.
+    /// Answers <c>POST .../jobs/{jobId}/provisionOnDemand</c> (throttling, validation and the provisioning itself). The
+    /// provisioning engine sets it when the server starts.
     /// </summary>
-    public Func<JsonObject, JsonObject>? ParseExpressionHandler { get; set; }
+    public Func<SandboxRequest, Task<SandboxResponse>> ProvisionOnDemandHandler { get; set; } = _ => throw NotAttached();
 
-    /// <summary>
-    /// Answers <c>POST .../jobs/{jobId}/provisionOnDemand</c> (throttling, validation and the provisioning itself). Filled
-    /// by the provisioning engine; while null the route answers 501.
-    /// </summary>
-    public Func<SandboxRequest, Task<SandboxResponse>>? ProvisionOnDemandHandler { get; set; }
+    /// <summary>Called (outside the state lock) after <c>POST .../jobs/{id}/start</c> succeeded. The provisioning engine sets it.</summary>
+    public Action<AppState, JobState> OnJobStarted { get; set; } = (_, _) => throw NotAttached();
 
-    /// <summary>Called (outside the state lock) after <c>POST .../jobs/{id}/start</c> succeeded.</summary>
-    public Action<AppState, JobState>? OnJobStarted { get; set; }
-
-    /// <summary>Called (outside the state lock) after <c>POST .../jobs/{id}/restart</c> succeeded.</summary>
-    public Action<AppState, JobState>? OnJobRestarted { get; set; }
+    /// <summary>Called (outside the state lock) after <c>POST .../jobs/{id}/restart</c> succeeded. The provisioning engine sets it.</summary>
+    public Action<AppState, JobState> OnJobRestarted { get; set; } = (_, _) => throw NotAttached();
 
     /// <summary>
     /// Checks the Graph bearer token (401 when missing, forged, altered or expired) and the route's permissions (403);
@@ -90,4 +84,6 @@ internal sealed class SandboxContext : IDisposable
 
     /// <inheritdoc/>
     public void Dispose() => OutboundHttp.Dispose();
+
+    private static InvalidOperationException NotAttached() => new("The provisioning engine is not attached to this sandbox.");
 }

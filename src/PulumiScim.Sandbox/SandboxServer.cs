@@ -46,7 +46,6 @@ public sealed class SandboxServer : IDisposable
         Scim.ScimRoutes.Register(_router, _context);
         ControlRoutes.Register(_router, _context);
         ManagedIdentityRoutes.Register(_router, _context);
-        _context.ParseExpressionHandler = Engine.Expressions.ParseExpressionService.Handle;
         _engine = new ProvisioningEngine(_context);
     }
 

@@ -436,6 +436,13 @@ public sealed class EngineCycleTests : EngineHarness
         Assert.Empty(Teams(await PulumiAsync()));
         Assert.Contains(await LogsAsync($"cycleId eq '{(string)after["status"]!["lastExecution"]!["activityIdentifier"]!}' and provisioningAction eq 'delete'"),
             e => (string?)e["sourceIdentity"]!["id"] == SreId);
+
+        // Group reads as Entra sends them: without members (the SCIM tutorial's "Get Group" requests).
+        GraphAnswer log = await GetAsync("/_sandbox/requests");
+        var groupReads = log.Body!.AsArray().OfType<JsonObject>()
+            .Where(r => (string?)r["method"] == "GET" && ((string?)r["path"])!.Contains("/scim/v2/acme/Groups", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(groupReads);
+        Assert.All(groupReads, r => Assert.Contains("excludedAttributes=members", (string?)r["query"], StringComparison.Ordinal));
     }
 
     [Fact]

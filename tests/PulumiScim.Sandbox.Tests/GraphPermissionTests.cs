@@ -132,6 +132,7 @@ public sealed class GraphPermissionTests : GraphTestClient
         GraphAnswer t = await owned.PostAsync("/_sandbox/tokens", new { roles = new[] { "Application.ReadWrite.OwnedBy" }, objectId = OtherIdentity });
         owned.Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", (string)t.Body!["token"]!);
         Assert.Equal(HttpStatusCode.Created, (await owned.PostAsync(SyncPath("/jobs"), new { templateId = "scim" })).Status);
+        Assert.Equal(OtherIdentity, (string?)(await owned.GetAsync("/_sandbox/state")).Body!["applications"]![0]!["owners"]![0]);
     }
 
     [Fact]

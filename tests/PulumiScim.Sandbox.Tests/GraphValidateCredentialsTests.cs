@@ -56,6 +56,9 @@ public sealed class FakeScimServer : IDisposable
                 "/scim/v2/acme/Users" when c.Request.Headers["Authorization"] == "Bearer " + Token =>
                     (200, """{"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],"totalResults":0,"Resources":[],"startIndex":1,"itemsPerPage":0}""", "application/scim+json"),
                 "/scim/v2/acme/Users" => (401, """{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"401","detail":"Unauthorized"}""", "application/scim+json"),
+                "/scim/v2/acme/Groups" or "/scim/v2/nogroups/Users" when c.Request.Headers["Authorization"] == "Bearer " + Token =>
+                    (200, """{"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],"totalResults":0,"Resources":[],"startIndex":1,"itemsPerPage":0}""", "application/scim+json"),
+                "/scim/v2/nogroups/Groups" => (500, """{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"500","detail":"Groups are broken"}""", "application/scim+json"),
                 "/html/Users" => (200, "<html>login</html>", "text/html"),
                 _ => (404, """{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"404","detail":"Not found"}""", "application/scim+json"),
             };
@@ -96,15 +99,28 @@ public sealed class GraphValidateCredentialsTests : GraphTestClient
     };
 
     [Fact]
-    public async Task BeforeAJobExists_GoodToken_Is204_AndProbesUsersWithAUserNameFilter()
+    public async Task BeforeAJobExists_GoodToken_Is204_AndProbesARandomUserAndGroup()
     {
         GraphAnswer a = await PostAsync(SyncPath("/jobs/validateCredentials"), Body(_scim.BaseAddress("acme").ToString(), GoodToken));
         Assert.Equal(HttpStatusCode.NoContent, a.Status);
-        (string pathAndQuery, string? auth) = Assert.Single(_scim.Seen);
-        Assert.Equal("Bearer " + GoodToken, auth);
-        Assert.StartsWith("/scim/v2/acme/Users?filter=", pathAndQuery, StringComparison.Ordinal);
-        string filter = Uri.UnescapeDataString(pathAndQuery[(pathAndQuery.IndexOf('=', StringComparison.Ordinal) + 1)..]);
+        var seen = _scim.Seen.ToArray();
+        Assert.Equal(2, seen.Length);
+        Assert.All(seen, s => Assert.Equal("Bearer " + GoodToken, s.Authorization));
+        Assert.StartsWith("/scim/v2/acme/Users?filter=", seen[0].PathAndQuery, StringComparison.Ordinal);
+        string filter = Uri.UnescapeDataString(seen[0].PathAndQuery[(seen[0].PathAndQuery.IndexOf('=', StringComparison.Ordinal) + 1)..]);
         Assert.Matches("^userName eq \"[0-9a-f-]{36}\"$", filter);
+        Assert.StartsWith("/scim/v2/acme/Groups?excludedAttributes=members&filter=", seen[1].PathAndQuery, StringComparison.Ordinal);
+        Assert.Matches("displayName eq \"[0-9a-f-]{36}\"$", Uri.UnescapeDataString(seen[1].PathAndQuery));
+    }
+
+    [Fact]
+    public async Task APulumiSideWhoseGroupsFail_FailsTheTest()
+    {
+        GraphAnswer a = await PostAsync(SyncPath("/jobs/validateCredentials"), Body(_scim.BaseAddress("nogroups").ToString(), GoodToken));
+        Assert.Equal(HttpStatusCode.BadRequest, a.Status);
+        Assert.Equal(CredentialValidator.UnavailableCode, a.ErrorCode);
+        Assert.Contains("/Groups?", a.ErrorMessage, StringComparison.Ordinal);
+        Assert.Contains("Groups are broken", a.ErrorMessage, StringComparison.Ordinal);
     }
 
     [Fact]

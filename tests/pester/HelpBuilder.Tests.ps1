@@ -201,3 +201,35 @@ Describe 'Build-ModuleHelp' {
         { Build-ModuleHelp -DocsPath $docs -ModuleName PulumiScim -OutputFile $outFile } | Should -Throw '*titled Get-ScimAssignments*'
     }
 }
+
+Describe 'The built help agrees with Get-Command' {
+    # The help the module ships (built by build.ps1 from docs/en-US with this builder), read back through Get-Help.
+    It 'lists, per parameter set, the parameters Get-Command -Syntax lists, -WhatIf and -Confirm included' {
+        $common = [System.Management.Automation.Cmdlet]::CommonParameters
+        $cmdlets = @(Get-Command -Module PulumiScim -CommandType Cmdlet)
+        $cmdlets.Count | Should -BeGreaterThan 20
+        $mismatches = foreach ($c in $cmdlets) {
+            $fromCommand = @($c.ParameterSets | ForEach-Object { (@($_.Parameters.Name | Where-Object { $common -notcontains $_ }) -join ' ') }) | Sort-Object
+            $fromHelp = @((Get-Help $c.Name -Full).syntax.syntaxItem | ForEach-Object { (@($_.parameter | ForEach-Object { $_.name }) -join ' ') }) | Sort-Object
+            if (($fromCommand -join '|') -ne ($fromHelp -join '|')) { "$($c.Name): help [$($fromHelp -join '|')] vs Get-Command [$($fromCommand -join '|')]" }
+            # Get-Command -Syntax shows [-WhatIf] exactly where the help does.
+            $inSyntax = ((Get-Command $c.Name -Syntax) -join "`n") -match '\[-WhatIf\]'
+            $inHelp = @((Get-Help $c.Name -Full).syntax.syntaxItem.parameter.name) -contains 'WhatIf'
+            if ($inSyntax -ne $inHelp) { "$($c.Name): -WhatIf in Get-Command -Syntax $inSyntax, in the help $inHelp" }
+        }
+        $mismatches | Should -BeNullOrEmpty
+    }
+
+    It 'gives the defaults the cmdlets start from' {
+        (Get-Help Set-ScimTenant -Parameter Scope).defaultValue | Should -Be 'AssignedOnly'
+        (Get-Help Set-ScimTenant -Parameter WhatIf).defaultValue | Should -Be 'False'
+        (Get-Help Set-ScimTenant -Parameter Token).defaultValue | Should -Be 'None'
+        $syntax = (Get-Help Set-ScimTenant -Full | Out-String -Width 200)
+        $syntax | Should -Match '\[-WhatIf\]'
+        $syntax | Should -Match '\[-Confirm\]'
+    }
+
+    It 'says nothing stale about previewing an app without a job' {
+        Get-Help about_PulumiScim | Out-String | Should -Not -Match 'NoProvisioningJob\. Run Set-ScimTenant first, then'
+    }
+}

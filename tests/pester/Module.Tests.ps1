@@ -26,10 +26,10 @@ Describe 'The module' {
         $script:Manifest.PowerShellVersion | Should -Be '7.4'
     }
 
-    It 'carries tags, project URI, licence and the release notes of CHANGELOG.md' {
+    It 'carries tags, licence and the release notes of CHANGELOG.md, and no project URI until the project has a real home' {
         $psData = $script:Manifest.PrivateData.PSData
         $psData.Tags | Should -Contain 'SCIM'
-        $psData.ProjectUri | Should -Not -BeNullOrEmpty
+        $psData.ProjectUri | Should -BeNullOrEmpty
         $psData.LicenseUri | Should -Not -BeNullOrEmpty
         $psData.ReleaseNotes | Should -Match ('^v' + [regex]::Escape($script:Manifest.ModuleVersion))
     }

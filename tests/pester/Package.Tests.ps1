@@ -61,11 +61,11 @@ Describe 'The package' {
         $script:Package.Length | Should -BeGreaterThan 100KB
     }
 
-    It 'carries the manifest''s id, version, tags, licence and project' {
+    It 'carries the manifest''s id, version, tags and licence, and no project URL' {
         $meta = $script:Nuspec.package.metadata
         $meta.id | Should -Be 'PulumiScim'
         $meta.version | Should -Be $script:Version
-        $meta.projectUrl | Should -Be $script:Manifest.PrivateData.PSData.ProjectUri
+        $meta.projectUrl | Should -BeNullOrEmpty
         $meta.licenseUrl | Should -Be $script:Manifest.PrivateData.PSData.LicenseUri
         $tags = $meta.tags -split ' '
         $tags | Should -Contain 'PSModule'
@@ -81,7 +81,7 @@ Describe 'The package' {
     }
 
     It 'holds the loader, the cmdlet assembly and the private dependencies under bin' {
-        foreach ($f in 'PulumiScim.psd1', 'PulumiScim.psm1', 'PulumiScim.Format.ps1xml', 'bin/PulumiScim.Loader.dll', 'bin/PulumiScim.dll', 'bin/PulumiScim.Sandbox.dll', 'bin/Azure.Identity.dll', 'bin/Azure.Core.dll', 'bin/Microsoft.Identity.Client.dll', 'bin/Microsoft.Graph.Core.dll') {
+        foreach ($f in 'PulumiScim.psd1', 'PulumiScim.psm1', 'PulumiScim.Format.ps1xml', 'LICENSE', 'bin/PulumiScim.Loader.dll', 'bin/PulumiScim.dll', 'bin/PulumiScim.Sandbox.dll', 'bin/Azure.Identity.dll', 'bin/Azure.Core.dll', 'bin/Microsoft.Identity.Client.dll', 'bin/Microsoft.Graph.Core.dll') {
             $script:Entries | Should -Contain $f
         }
     }

@@ -55,25 +55,12 @@ BeforeAll {
         Add-ScimAssignment -User 'grace@contoso.example' | Out-Null
     Export-ScimSchema -DisplayName 'Perm App' -Path $script:schemaFile -Session $script:admin
 
-    $script:table = (Get-Command Get-ScimApplication).ImplementingType.Assembly.GetType('PulumiScim.Permissions.CmdletPermissions')
+    $script:table = Get-PermissionTable
 
-    function Get-LeastPermission([string] $Cmdlet, [string[]] $Option) {
-        $options = [System.Collections.Generic.List[string]]::new()
-        foreach ($o in $Option) { $options.Add($o) }
-        @($script:table.GetMethod('LeastApplication').Invoke($null, @($Cmdlet, $options)))
+    function New-TokenSession([string[]] $Role, [string] $ObjectId, [string[]] $Scope) {
+        New-SandboxTokenSession -Sandbox $script:sb -Role $Role -Scope $Scope -ObjectId $ObjectId
     }
 
-    function New-TokenSession([string[]] $Role, [string] $ObjectId) {
-        $body = @{ roles = @($Role) }
-        if ($ObjectId) { $body.objectId = $ObjectId }
-        $answer = Invoke-RestMethod -Method Post -Uri ([Uri]::new($script:sb.GraphUri, '/_sandbox/tokens')) -Body ($body | ConvertTo-Json) -ContentType 'application/json'
-        $secure = ConvertTo-SecureString $answer.token -AsPlainText -Force
-        Connect-ScimGraph -AccessToken $secure -GraphEndpoint $script:sb.GraphUri -PulumiApiUrl $script:sb.PulumiApiUri -PassThru
-    }
-
-    function Get-GraphCall {
-        @(Get-SandboxRequests $script:sb | Where-Object { $_.path -like '/v1.0/*' })
-    }
 
 }
 
@@ -101,7 +88,7 @@ Describe 'Each cmdlet with exactly its listed permissions' {
             $err.Exception.Message | Should -Match ([regex]::Escape($Cmdlet))
             $err.Exception.Message | Should -Match ([regex]::Escape($removed))
             $err.Exception.Message | Should -Match 'app role assignment'
-            Get-GraphCall | Should -BeNullOrEmpty -Because "the pre-flight stops $Cmdlet before any Graph call (without $removed)"
+            Get-GraphRequests $script:sb | Should -BeNullOrEmpty -Because "the pre-flight stops $Cmdlet before any Graph call (without $removed)"
         }
     }
 }
@@ -144,6 +131,23 @@ Describe 'Permissions in a pipeline, a session and a 403' {
         $err.Exception.Message | Should -Match 'must own the app'
     }
 
+    It 'checks a signed-in user''s delegated scopes (scp) against the delegated permissions' {
+        $s = New-TokenSession -Scope 'Application.Read.All', 'Synchronization.ReadWrite.All'
+        $s.PermissionType | Should -Be 'Delegated'
+        (Get-ScimApplication -DisplayName 'Perm App' -Session $s -ErrorAction Stop).DisplayName | Should -Be 'Perm App'
+
+        # Application.ReadWrite.OwnedBy is an application permission: as a scope it does not stand in.
+        $s = New-TokenSession -Scope 'Application.Read.All', 'Application.ReadWrite.OwnedBy'
+        Clear-SandboxRequests $script:sb
+        $err = $null
+        try { Get-ScimApplication -DisplayName 'Perm App' -Session $s -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -BeLike 'PermissionMissing,*'
+        $err.Exception.Message | Should -Match 'delegated permissions'
+        $err.Exception.Message | Should -Match 'Synchronization\.ReadWrite\.All'
+        $err.Exception.Message | Should -Match 'Grant admin consent'
+        Get-GraphRequests $script:sb | Should -BeNullOrEmpty
+    }
+
     It 'skips the pre-flight for an opaque token (Graph itself decides)' {
         $s = Connect-ScimGraph -AccessToken (ConvertTo-SecureString 'opaque-token' -AsPlainText -Force) -GraphEndpoint $script:sb.GraphUri -PassThru
         $s.Permissions | Should -BeNullOrEmpty
@@ -161,10 +165,9 @@ Describe 'A part Test-ScimConfiguration cannot read' {
         Invoke-RestMethod -Method Post -Uri $faults -ContentType 'application/json' -Body '{"ratio":1,"kinds":["504"],"retryAfterSeconds":0.05,"paths":"auditLogs"}' | Out-Null
         try {
             $checks = Test-ScimConfiguration -DisplayName 'Perm App' -IncludeUsers -Session $s
-            $logs = $checks | Where-Object Name -eq 'Earlier refusals in the provisioning logs'
+            $logs = $checks | Where-Object Name -eq 'Read provisioning logs'
             $logs.Passed | Should -BeFalse
             $logs.Actual | Should -Match '504'
-            ($checks | Where-Object Name -eq 'Assigned users pre-flight').Passed | Should -BeFalse
             Test-ScimConfiguration -DisplayName 'Perm App' -IncludeUsers -Quiet -Session $s | Should -BeFalse
         }
         finally {

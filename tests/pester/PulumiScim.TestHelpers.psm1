@@ -117,6 +117,33 @@ function Get-GraphRequests {
 
 #endregion
 
+#region Permissions
+
+function New-SandboxTokenSession {
+    # Connects with a Graph token the sandbox mints with exactly -Role (application) or -Scope (delegated) permissions.
+    param([Parameter(Mandatory)] $Sandbox, [string[]] $Role, [string[]] $Scope, [string] $ObjectId)
+    $body = if ($Scope) { @{ scopes = @($Scope) } } else { @{ roles = @($Role) } }
+    if ($ObjectId) { $body.objectId = $ObjectId }
+    $answer = Invoke-RestMethod -Method Post -Uri ([Uri]::new($Sandbox.GraphUri, '/_sandbox/tokens')) -Body ($body | ConvertTo-Json) -ContentType 'application/json'
+    $secure = ConvertTo-SecureString $answer.token -AsPlainText -Force
+    Connect-ScimGraph -AccessToken $secure -GraphEndpoint $Sandbox.GraphUri -PulumiApiUrl $Sandbox.PulumiApiUri -PassThru
+}
+
+function Get-PermissionTable {
+    # The module's internal permission table (PulumiScim.Permissions.CmdletPermissions).
+    (Get-Command Get-ScimApplication).ImplementingType.Assembly.GetType('PulumiScim.Permissions.CmdletPermissions')
+}
+
+function Get-LeastPermission {
+    # The least privileged application permissions the module's table lists for a cmdlet with options.
+    param([Parameter(Mandatory)] [string] $Cmdlet, [string[]] $Option)
+    $options = [System.Collections.Generic.List[string]]::new()
+    foreach ($o in $Option) { $options.Add($o) }
+    @((Get-PermissionTable).GetMethod('LeastApplication').Invoke($null, @($Cmdlet, $options)))
+}
+
+#endregion
+
 #region Seeds
 
 function Get-ExampleSeed {
@@ -287,6 +314,25 @@ $Body
     @($output)[-1] | ConvertFrom-Json
 }
 
+function Invoke-Hostless {
+    # Runs $Script with $Arguments in a new runspace that has the module and these helpers but no host, so what cmdlets
+    # write to the host (the 'What if:' lines of -WhatIf) stays out of the test log; returns the output, throws the
+    # first error.
+    param([Parameter(Mandatory)] [scriptblock] $Script, [object[]] $Arguments)
+    $iss = [initialsessionstate]::CreateDefault2()
+    $iss.ImportPSModule([string[]]@($ModulePath, (Join-Path $PSScriptRoot 'PulumiScim.TestHelpers.psm1')))
+    $ps = [powershell]::Create($iss)
+    try {
+        $null = $ps.AddScript($Script.ToString())
+        foreach ($a in $Arguments) { $null = $ps.AddArgument($a) }
+        $ps.Invoke()
+        if ($ps.Streams.Error.Count) { throw $ps.Streams.Error[0] }
+    }
+    finally {
+        $ps.Dispose()
+    }
+}
+
 function Stop-WhileWaiting {
     # Runs $Script in another runspace, waits (bounded) until $Until holds, presses "Ctrl+C" (Stop) and
     # returns how long stopping took.
@@ -390,6 +436,22 @@ function Add-Haystack {
     if ($null -eq $Item) { return }
     $text = if ($Item -is [string]) { $Item } else { ConvertTo-HaystackText $Item }
     $To.Add([pscustomobject]@{ Label = $Label; Text = $text })
+}
+
+#endregion
+
+#region The README
+
+function Get-ReadmeTour {
+    # The statements of the README's five-minute tour: one per line, a line ending in '|' continuing on the next.
+    $readme = Get-Content (Join-Path $PSScriptRoot '../../README.md') -Raw
+    $tour = [regex]::Match($readme, '(?s)## A five-minute tour.*?```powershell\r?\n(.*?)```').Groups[1].Value
+    $pending = ''
+    foreach ($line in $tour -split "`r?`n") {
+        if (-not $line.Trim()) { continue }
+        $pending = if ($pending) { "$pending`n$line" } else { $line }
+        if ($line.TrimEnd() -notmatch '\|$') { $pending; $pending = '' }
+    }
 }
 
 #endregion

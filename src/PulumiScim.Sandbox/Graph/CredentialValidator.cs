@@ -9,7 +9,8 @@ using PulumiScim.Sandbox.Http;
 namespace PulumiScim.Sandbox.Graph;
 
 /// <summary>
-/// "Test connection" as Entra does it: <c>GET {BaseAddress}/Users?filter=userName eq "&lt;random guid&gt;"</c> with the
+/// "Test connection" as Entra does it: <c>GET {BaseAddress}/Users?filter=userName eq "&lt;random guid&gt;"</c>, then
+/// <c>GET {BaseAddress}/Groups?excludedAttributes=members&amp;filter=displayName eq "&lt;random guid&gt;"</c>, with the
 /// SecretToken as bearer, over real HTTP. The error codes are the ones Entra reports for this test
 /// (SystemForCrossDomainIdentityManagementCredentialValidationFailure when the app rejects the request, e.g. 401;
 /// ...CredentialValidationUnavailable when the app cannot be reached or answers with an unexpected status;
@@ -41,8 +42,19 @@ internal static class CredentialValidator
             return GraphError.BadRequest("Please provide a valid tenant URL for your application.", InvalidCredentialsCode);
         }
 
-        string filter = $"userName eq \"{Guid.NewGuid()}\"";
-        string resource = $"{tenantUrl.ToString().TrimEnd('/')}/Users?filter={Uri.EscapeDataString(filter)}";
+        // "Test Connection" queries for a random user and then a random group (Entra: "Tutorial: Develop and plan
+        // provisioning for a SCIM endpoint", the compliance checks Entra runs); a failure of either fails the test.
+        string baseUrl = tenantUrl.ToString().TrimEnd('/');
+        string userFilter = $"userName eq \"{Guid.NewGuid()}\"";
+        string groupFilter = $"displayName eq \"{Guid.NewGuid()}\"";
+        return await ProbeAsync(ctx, $"{baseUrl}/Users?filter={Uri.EscapeDataString(userFilter)}", "Users", secretToken).ConfigureAwait(false)
+            ?? await ProbeAsync(ctx, $"{baseUrl}/Groups?excludedAttributes=members&filter={Uri.EscapeDataString(groupFilter)}", "Groups", secretToken).ConfigureAwait(false)
+            ?? SandboxResponse.NoContent();
+    }
+
+    /// <summary>One query of the test: null when the SCIM endpoint answered it with a ListResponse, else the Graph 400 saying why.</summary>
+    private static async Task<SandboxResponse?> ProbeAsync(SandboxContext ctx, string resource, string collection, string secretToken)
+    {
         using var request = new HttpRequestMessage(HttpMethod.Get, resource);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", secretToken);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/scim+json"));
@@ -80,14 +92,11 @@ internal static class CredentialValidator
             return GraphError.BadRequest("We received this unexpected response from your application: " + received, UnavailableCode);
         }
 
-        if (!IsScimListResponse(content))
-        {
-            return GraphError.BadRequest(
-                "The Tenant URL answered, but not as a SCIM 2.0 service (expected a ListResponse for the Users query): " + received,
+        return IsScimListResponse(content)
+            ? null
+            : GraphError.BadRequest(
+                $"The Tenant URL answered, but not as a SCIM 2.0 service (expected a ListResponse for the {collection} query): " + received,
                 FailureCode);
-        }
-
-        return SandboxResponse.NoContent();
     }
 
     private static bool IsScimListResponse(string content)

@@ -121,7 +121,7 @@ internal static partial class OData
         JsonNode? node = obj;
         foreach (string seg in property.Split('/'))
         {
-            node = node is JsonObject o ? FindCaseInsensitive(o, seg) : null;
+            node = node is JsonObject o ? JsonLookup.Property(o, seg) : null;
         }
 
         return node switch
@@ -131,24 +131,6 @@ internal static partial class OData
             JsonValue v => v.ToJsonString().Trim('"'),
             _ => node.ToJsonString(),
         };
-    }
-
-    private static JsonNode? FindCaseInsensitive(JsonObject o, string name)
-    {
-        if (o.TryGetPropertyValue(name, out JsonNode? exact))
-        {
-            return exact;
-        }
-
-        foreach (var kv in o)
-        {
-            if (string.Equals(kv.Key, name, StringComparison.OrdinalIgnoreCase))
-            {
-                return kv.Value;
-            }
-        }
-
-        return null;
     }
 
     /// <summary>Whether an object satisfies every clause (directory semantics: eq on strings is case-insensitive).</summary>

@@ -75,9 +75,7 @@ internal static class SynchronizationRoutes
             return SandboxResponse.NoContent();
         }));
         map("POST", Base + "/jobs/{jobId}/restart", req => Restart(ctx, req));
-        mapAsync("POST", Base + "/jobs/{jobId}/provisionOnDemand", req => ctx.ProvisionOnDemandHandler is { } provision
-            ? provision(req)
-            : Task.FromResult(GraphError.Create(501, "NotImplemented", "provisionOnDemand is not available in this sandbox.")));
+        mapAsync("POST", Base + "/jobs/{jobId}/provisionOnDemand", req => ctx.ProvisionOnDemandHandler(req));
 
         map("GET", Base + "/jobs/{jobId}/schema", req => WithJob(ctx, req, (app, job) =>
             SandboxResponse.Json(200, GraphRoutes.WithContext(ctx, job.Schema, $"servicePrincipals('{app.ServicePrincipalId}')/synchronization/jobs('{job.Id}')/schema/$entity"))));
@@ -173,23 +171,30 @@ internal static class SynchronizationRoutes
         });
     }
 
-    private static SandboxResponse Start(SandboxContext ctx, SandboxRequest req)
+    private static SandboxResponse Start(SandboxContext ctx, SandboxRequest req) => ChangeJob(ctx, req, job =>
     {
-        AppState? started = null;
-        JobState? startedJob = null;
+        job.Job["schedule"]!["state"] = "Active";
+        JsonObject status = job.Job["status"]!.AsObject();
+        status["code"] = "NotRun";
+        status["quarantine"] = null; // start clears quarantine (synchronization-synchronizationjob-start.md)
+    }, ctx.OnJobStarted);
+
+    /// <summary>
+    /// Changes the visible job <c>{jobId}</c> under the state lock, then (outside the lock, so the engine may take it)
+    /// tells <paramref name="changed"/> about it; a job that is not there answers 404 and calls nothing.
+    /// </summary>
+    private static SandboxResponse ChangeJob(SandboxContext ctx, SandboxRequest req, Action<JobState> change, Action<AppState, JobState> changed)
+    {
+        (AppState App, JobState Job)? done = null;
         SandboxResponse response = WithJob(ctx, req, (app, job) =>
         {
-            job.Job["schedule"]!["state"] = "Active";
-            JsonObject status = job.Job["status"]!.AsObject();
-            status["code"] = "NotRun";
-            status["quarantine"] = null; // start clears quarantine (synchronization-synchronizationjob-start.md)
-            started = app;
-            startedJob = job;
+            change(job);
+            done = (app, job);
             return SandboxResponse.NoContent();
         });
-        if (started is not null && startedJob is not null)
+        if (done is { } d)
         {
-            ctx.OnJobStarted?.Invoke(started, startedJob);
+            changed(d.App, d.Job);
         }
 
         return response;
@@ -232,9 +237,7 @@ internal static class SynchronizationRoutes
             }
         }
 
-        AppState? restarted = null;
-        JobState? restartedJob = null;
-        SandboxResponse response = WithJob(ctx, req, (app, job) =>
+        return ChangeJob(ctx, req, job =>
         {
             job.Job["schedule"]!["state"] = "Active";
             JsonObject status = job.Job["status"]!.AsObject();
@@ -252,16 +255,7 @@ internal static class SynchronizationRoutes
             }
 
             job.LastResetScope = string.Join(", ", flags);
-            restarted = app;
-            restartedJob = job;
-            return SandboxResponse.NoContent();
-        });
-        if (restarted is not null && restartedJob is not null)
-        {
-            ctx.OnJobRestarted?.Invoke(restarted, restartedJob);
-        }
-
-        return response;
+        }, ctx.OnJobRestarted);
     }
 
     private static SandboxResponse PutSchema(SandboxContext ctx, SandboxRequest req)
@@ -300,16 +294,10 @@ internal static class SynchronizationRoutes
             return notFound;
         }
 
-        Func<JsonObject, JsonObject>? handler = ctx.ParseExpressionHandler;
-        if (handler is null)
-        {
-            return GraphError.Create(501, "NotImplemented", "parseExpression is not available in this sandbox yet.");
-        }
-
         JsonObject result;
         try
         {
-            result = handler(body);
+            result = Engine.Expressions.ParseExpressionService.Handle(body);
         }
         catch (ArgumentException ex)
         {

@@ -270,7 +270,8 @@ internal readonly record struct LogItem(long Index, JsonObject? Entry);
 
 /// <summary>One condition of a provisioning-log filter, on a canonical property name.</summary>
 /// <param name="Property">The canonical property (<c>jobId</c>, <c>provisioningStatusInfo/status</c>...).</param>
-/// <param name="Value">The value compared with <c>eq</c> (case-sensitive, as the docs state).</param>
+/// <param name="Value">The value compared (case-sensitive, as the docs state).</param>
+/// <param name="Op">How: <c>eq</c> or <c>contains</c>.</param>
 internal sealed record LogCondition(string Property, string Value, string Op = "eq")
 {
     /// <summary>Whether a property's value satisfies the condition: eq or contains, case-sensitive ("The filters are all case sensitive").</summary>

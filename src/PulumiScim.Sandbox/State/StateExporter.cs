@@ -25,6 +25,7 @@ internal static class StateExporter
                     ["appRoles"] = a.ServicePrincipal["appRoles"]?.DeepClone(),
                     ["identifierUris"] = a.Application["identifierUris"]?.DeepClone(),
                     ["replyUrls"] = a.ServicePrincipal["replyUrls"]?.DeepClone(),
+                    ["owners"] = new JsonArray(a.Owners.Select(o => (JsonNode)o).ToArray()),
                     ["assignments"] = Clone(a.Assignments),
                     ["synchronization"] = a.Jobs.Count == 0 && a.Secrets.Count == 0 ? null : new JsonObject
                     {

@@ -20,6 +20,8 @@ public sealed class ConnectScimGraphCommand : ScimCmdletBase
 {
     private const string AccessTokenSet = "AccessToken";
     private const string ClientSecretSet = "ClientSecret";
+    private const string ClientSecretCredentialSet = "ClientSecretCredential";
+    private const string CertificateSubjectNameSet = "CertificateSubjectName";
     private const string CertificateThumbprintSet = "CertificateThumbprint";
     private const string CertificateSet = "Certificate";
     private const string CertificatePathSet = "CertificatePath";
@@ -37,7 +39,9 @@ public sealed class ConnectScimGraphCommand : ScimCmdletBase
     /// <summary>The Entra tenant (directory) id or domain.</summary>
     [Parameter(ParameterSetName = AccessTokenSet)]
     [Parameter(Mandatory = true, ParameterSetName = ClientSecretSet)]
+    [Parameter(Mandatory = true, ParameterSetName = ClientSecretCredentialSet)]
     [Parameter(Mandatory = true, ParameterSetName = CertificateThumbprintSet)]
+    [Parameter(Mandatory = true, ParameterSetName = CertificateSubjectNameSet)]
     [Parameter(Mandatory = true, ParameterSetName = CertificateSet)]
     [Parameter(Mandatory = true, ParameterSetName = CertificatePathSet)]
     [Parameter(ParameterSetName = ManagedIdentitySet)]
@@ -51,6 +55,7 @@ public sealed class ConnectScimGraphCommand : ScimCmdletBase
     /// <summary>The application (client) id; for -ManagedIdentity, a user-assigned identity's client id.</summary>
     [Parameter(Mandatory = true, ParameterSetName = ClientSecretSet)]
     [Parameter(Mandatory = true, ParameterSetName = CertificateThumbprintSet)]
+    [Parameter(Mandatory = true, ParameterSetName = CertificateSubjectNameSet)]
     [Parameter(Mandatory = true, ParameterSetName = CertificateSet)]
     [Parameter(Mandatory = true, ParameterSetName = CertificatePathSet)]
     [Parameter(ParameterSetName = ManagedIdentitySet)]
@@ -64,6 +69,11 @@ public sealed class ConnectScimGraphCommand : ScimCmdletBase
     [Parameter(Mandatory = true, ParameterSetName = ClientSecretSet)]
     public SecureString ClientSecret { get; set; } = null!;
 
+    /// <summary>An app registration's client id (as the user name) and secret (as the password), as Connect-MgGraph takes them.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = ClientSecretCredentialSet)]
+    [Credential]
+    public PSCredential ClientSecretCredential { get; set; } = null!;
+
     /// <summary>The thumbprint of a certificate with a private key in CurrentUser\My or LocalMachine\My.</summary>
     [Parameter(Mandatory = true, ParameterSetName = CertificateThumbprintSet)]
     [ValidateNotNullOrEmpty]
@@ -72,6 +82,11 @@ public sealed class ConnectScimGraphCommand : ScimCmdletBase
     /// <summary>A certificate with a private key.</summary>
     [Parameter(Mandatory = true, ParameterSetName = CertificateSet)]
     public X509Certificate2 Certificate { get; set; } = null!;
+
+    /// <summary>The subject of a certificate with a private key in CurrentUser\My or LocalMachine\My, e.g. <c>CN=pulumi-scim</c>.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = CertificateSubjectNameSet)]
+    [ValidateNotNullOrEmpty]
+    public string CertificateSubjectName { get; set; } = null!;
 
     /// <summary>The path of a PFX file holding the certificate and its private key.</summary>
     [Parameter(Mandatory = true, ParameterSetName = CertificatePathSet)]
@@ -84,10 +99,12 @@ public sealed class ConnectScimGraphCommand : ScimCmdletBase
 
     /// <summary>Signs in as the managed identity of the Azure resource (Azure Automation, Functions, VMs).</summary>
     [Parameter(Mandatory = true, ParameterSetName = ManagedIdentitySet)]
+    [Alias("Identity")]
     public SwitchParameter ManagedIdentity { get; set; }
 
     /// <summary>Signs in a user with a device code shown on the warning stream.</summary>
     [Parameter(Mandatory = true, ParameterSetName = DeviceCodeSet)]
+    [Alias("UseDeviceCode", "UseDeviceAuthentication")]
     public SwitchParameter DeviceCode { get; set; }
 
     /// <summary>Signs in a user in the system browser.</summary>
@@ -128,6 +145,10 @@ public sealed class ConnectScimGraphCommand : ScimCmdletBase
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
+    /// <summary>Accepted as Connect-MgGraph takes it; Connect-ScimGraph prints no welcome either way.</summary>
+    [Parameter]
+    public SwitchParameter NoWelcome { get; set; }
+
     /// <inheritdoc/>
     protected override void ProcessRecord()
     {
@@ -163,7 +184,9 @@ public sealed class ConnectScimGraphCommand : ScimCmdletBase
         catch (ArgumentException ex)
         {
             // Azure.Identity checks the tenant id's characters when the credential is built (Invalid tenant id provided).
-            bool tenant = string.Equals(ex.ParamName, "tenantId", StringComparison.OrdinalIgnoreCase);
+            // (Some credential options check it in a setter, whose ParamName is "value": the message says which.)
+            bool tenant = string.Equals(ex.ParamName, "tenantId", StringComparison.OrdinalIgnoreCase)
+                || ex.Message.StartsWith("Invalid tenant id", StringComparison.OrdinalIgnoreCase);
             ThrowTerminatingError(Error(
                 tenant ? "InvalidTenantId" : "InvalidCredentialParameter",
                 ErrorCategory.InvalidArgument,
@@ -201,7 +224,7 @@ public sealed class ConnectScimGraphCommand : ScimCmdletBase
             tokens,
             Environment,
             ParameterSetName == SandboxSet ? Sandbox.TenantId : TenantId,
-            ClientId,
+            ParameterSetName == ClientSecretCredentialSet ? ClientSecretCredential.UserName : ClientId,
             pulumiApi,
             ParameterSetName == SandboxSet);
         if (token is not null)
@@ -254,6 +277,22 @@ public sealed class ConnectScimGraphCommand : ScimCmdletBase
         return new Uri(root.GetLeftPart(UriPartial.Authority) + path);
     }
 
+    /// <summary>The certificate found in a store, or a terminating CertificateNotFound naming what was looked for.</summary>
+    private X509Certificate2 Found(X509Certificate2? certificate, string wanted, string by)
+    {
+        if (certificate is null)
+        {
+            ThrowTerminatingError(Error(
+                "CertificateNotFound",
+                ErrorCategory.ObjectNotFound,
+                wanted,
+                $"No certificate with {by} {wanted} and a private key is in CurrentUser\\My or LocalMachine\\My.",
+                "Import the certificate with its private key, or use -CertificatePath with a PFX file."));
+        }
+
+        return certificate!;
+    }
+
     private ITokenSource BuildTokenSource(GraphCloud cloud, string scope)
     {
         TokenCredential credential;
@@ -269,18 +308,15 @@ public sealed class ConnectScimGraphCommand : ScimCmdletBase
                 authType = "ClientSecret";
                 break;
             case CertificateThumbprintSet:
-                X509Certificate2? cert = CredentialFactory.FindCertificate(CertificateThumbprint);
-                if (cert is null)
-                {
-                    ThrowTerminatingError(Error(
-                        "CertificateNotFound",
-                        ErrorCategory.ObjectNotFound,
-                        CertificateThumbprint,
-                        $"No certificate with thumbprint {CertificateThumbprint} and a private key is in CurrentUser\\My or LocalMachine\\My.",
-                        "Import the certificate with its private key, or use -CertificatePath with a PFX file."));
-                }
-
-                credential = CredentialFactory.Certificate(TenantId!, ClientId!, cert!, cloud);
+                credential = CredentialFactory.Certificate(TenantId!, ClientId!, Found(CredentialFactory.FindCertificate(CertificateThumbprint), CertificateThumbprint, "thumbprint"), cloud);
+                authType = "Certificate";
+                break;
+            case ClientSecretCredentialSet:
+                credential = CredentialFactory.ClientSecret(TenantId!, ClientSecretCredential.UserName, ClientSecretCredential.Password, cloud);
+                authType = "ClientSecret";
+                break;
+            case CertificateSubjectNameSet:
+                credential = CredentialFactory.Certificate(TenantId!, ClientId!, Found(CredentialFactory.FindCertificateBySubject(CertificateSubjectName), CertificateSubjectName, "subject"), cloud);
                 authType = "Certificate";
                 break;
             case CertificateSet:

@@ -15,7 +15,7 @@ namespace PulumiScim.Commands;
 public sealed class GetScimApplicationCommand : ScimSessionCmdletBase
 {
     /// <summary>The enterprise app's display name; wildcards (* ? []) work as in PowerShell.</summary>
-    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = "ByName")]
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = "ByName")]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(ApplicationNameCompleter))]

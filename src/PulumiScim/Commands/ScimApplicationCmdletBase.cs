@@ -28,7 +28,7 @@ public abstract class ScimApplicationCmdletBase : ScimSessionCmdletBase
     public ScimApplication Application { get; set; } = null!;
 
     /// <summary>The enterprise app's display name (exact; it must match one app).</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = ByNameSet)]
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByNameSet)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(ApplicationNameCompleter))]
     public string DisplayName { get; set; } = null!;

@@ -199,6 +199,7 @@ public sealed class TestScimConfigurationCommand : ScimApplicationCmdletBase
         }
 
         IReadOnlyDictionary<string, string> refused = new Dictionary<string, string>();
+        ScimConfigurationCheck? logs = null;
         if (snapshot.JobId is { } jobId)
         {
             try
@@ -207,12 +208,13 @@ public sealed class TestScimConfigurationCommand : ScimApplicationCmdletBase
             }
             catch (GraphRequestException ex)
             {
-                checks.Add(new ScimConfigurationCheck("Read provisioning logs", "Graph shows the job's failed entries", $"{(int)ex.StatusCode} {ex.GraphMessage ?? ex.Message}", false,
-                    "Grant AuditLog.Read.All (or ProvisioningLog.Read.All): users Pulumi refused before cannot be found without the logs."));
+                // A part that cannot be read is a failed check, never "no earlier failures".
+                logs = new ScimConfigurationCheck("Earlier refusals in the provisioning logs", "the provisioning logs can be read", ex.Message, false,
+                    "Reading the logs needs AuditLog.Read.All and Directory.Read.All and a Microsoft Entra ID P1 or P2 tenant.");
             }
         }
 
-        checks.AddRange(UserPreflight.Check(users.Values, UserNameSource, refused));
+        checks.AddRange(UserPreflight.Check(users.Values, UserNameSource, refused, logs));
         return checks;
     }
 }

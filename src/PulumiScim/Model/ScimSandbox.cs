@@ -9,8 +9,15 @@ namespace PulumiScim.Model;
 /// <summary>A running sandbox (local Microsoft Graph + Pulumi SCIM service), as Start-ScimSandbox returns it.</summary>
 public sealed class ScimSandbox : IDisposable
 {
+    private static readonly List<ScimSandbox> Started = [];
+
     internal ScimSandbox(SandboxServer server)
     {
+        lock (Started)
+        {
+            Started.Add(this);
+        }
+
         Server = server;
         AccessToken = ToSecure(server.AccessToken);
         Organizations = server.Organizations
@@ -56,10 +63,36 @@ public sealed class ScimSandbox : IDisposable
     internal SandboxServer Server { get; }
 
     /// <summary>Stops the sandbox.</summary>
-    public void Stop() => Server.Stop();
+    public void Stop()
+    {
+        Server.Stop();
+        Forget();
+    }
 
     /// <inheritdoc/>
-    public void Dispose() => Server.Dispose();
+    public void Dispose()
+    {
+        Server.Dispose();
+        Forget();
+    }
+
+    /// <summary>The sandboxes started in this process that are still serving, oldest first.</summary>
+    internal static IReadOnlyList<ScimSandbox> Running()
+    {
+        lock (Started)
+        {
+            Started.RemoveAll(s => !s.IsRunning);
+            return [.. Started];
+        }
+    }
+
+    private void Forget()
+    {
+        lock (Started)
+        {
+            Started.Remove(this);
+        }
+    }
 
     /// <inheritdoc/>
     public override string ToString() => $"PulumiScim sandbox on {GraphUri}";

@@ -98,10 +98,13 @@ public static class ScimText
         lines.Add(line.ToString());
     }
 
-    /// <summary>Where to break a word longer than a line: after the last '.', '-', '/' or ',' that fits, else at the width.</summary>
+    /// <summary>
+    /// Where to break a word longer than a line: after the last '.', '-', '/' or ',' that fits and fills at least half
+    /// the line, else at the width.
+    /// </summary>
     private static int BreakPoint(string word, int width)
     {
         int at = word.LastIndexOfAny(['.', '-', '/', ','], width - 1);
-        return at > 0 ? at + 1 : width;
+        return at + 1 >= width / 2 ? at + 1 : width;
     }
 }

@@ -20,14 +20,15 @@ internal static class UserPreflight
     /// <param name="users">The assigned users and the users in assigned groups.</param>
     /// <param name="source">The userName source.</param>
     /// <param name="refusedBefore">Users Pulumi refused before for a username or email held by another account (id to reason).</param>
-    public static List<ScimConfigurationCheck> Check(IReadOnlyCollection<JsonObject> users, UserNameSource source, IReadOnlyDictionary<string, string> refusedBefore)
+    /// <param name="unreadLogs">The failed check when the logs could not be read (refusals then unknown), or null.</param>
+    public static List<ScimConfigurationCheck> Check(IReadOnlyCollection<JsonObject> users, UserNameSource source, IReadOnlyDictionary<string, string> refusedBefore, ScimConfigurationCheck? unreadLogs = null)
     {
         string sourceProperty = source == UserNameSource.MailNickname ? "mailNickname" : "userPrincipalName";
         var bySource = users.Where(u => !string.IsNullOrWhiteSpace((string?)u[sourceProperty]))
             .GroupBy(u => (string)u[sourceProperty]!, StringComparer.OrdinalIgnoreCase)
             .Where(g => g.Count() > 1)
             .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.OrdinalIgnoreCase);
-        var checks = new List<ScimConfigurationCheck>();
+        var checks = unreadLogs is null ? new List<ScimConfigurationCheck>() : [unreadLogs];
         foreach (JsonObject u in users.OrderBy(u => (string?)u["userPrincipalName"], StringComparer.OrdinalIgnoreCase))
         {
             // Disabled users are deactivated in Pulumi (active=false), which Pulumi accepts.

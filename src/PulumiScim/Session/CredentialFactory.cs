@@ -52,18 +52,32 @@ internal static class CredentialFactory
             cloud));
 
     /// <summary>Finds a certificate with a private key by thumbprint in CurrentUser\My, then LocalMachine\My.</summary>
-    public static X509Certificate2? FindCertificate(string thumbprint)
+    public static X509Certificate2? FindCertificate(string thumbprint) =>
+        Find(X509FindType.FindByThumbprint, thumbprint.Replace(" ", string.Empty, StringComparison.Ordinal).ToUpperInvariant());
+
+    /// <summary>
+    /// Finds a certificate with a private key by subject in CurrentUser\My, then LocalMachine\My, as Connect-MgGraph's
+    /// -CertificateSubjectName does: a distinguished name ("CN=pulumi-scim") matches exactly, a bare name matches
+    /// subjects containing it; of several, the one valid longest.
+    /// </summary>
+    public static X509Certificate2? FindCertificateBySubject(string subject) =>
+        subject.Contains('=', StringComparison.Ordinal)
+            ? Find(X509FindType.FindBySubjectDistinguishedName, subject)
+            : Find(X509FindType.FindBySubjectName, subject);
+
+    private static X509Certificate2? Find(X509FindType type, string value)
     {
-        string wanted = thumbprint.Replace(" ", string.Empty, StringComparison.Ordinal).ToUpperInvariant();
         foreach (StoreLocation location in new[] { StoreLocation.CurrentUser, StoreLocation.LocalMachine })
         {
             try
             {
                 using var store = new X509Store(StoreName.My, location);
                 store.Open(OpenFlags.ReadOnly | OpenFlags.OpenExistingOnly);
-                X509Certificate2? found = store.Certificates.Find(X509FindType.FindByThumbprint, wanted, validOnly: false)
+                X509Certificate2? found = store.Certificates.Find(type, value, validOnly: false)
                     .OfType<X509Certificate2>()
-                    .FirstOrDefault(c => c.HasPrivateKey);
+                    .Where(c => c.HasPrivateKey)
+                    .OrderByDescending(c => c.NotAfter)
+                    .FirstOrDefault();
                 if (found is not null)
                 {
                     return found;

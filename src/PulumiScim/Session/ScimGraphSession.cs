@@ -107,6 +107,7 @@ public sealed class ScimGraphSession : IDisposable
     {
         IsDisconnected = true;
         Graph.Dispose();
+        (Tokens as IDisposable)?.Dispose();
     }
 
     /// <inheritdoc/>

@@ -37,12 +37,15 @@ internal sealed class SecureStringTokenSource : ITokenSource
 }
 
 /// <summary>An Azure.Identity credential; tokens are cached until five minutes before expiry.</summary>
-internal sealed class CredentialTokenSource : ITokenSource
+internal sealed class CredentialTokenSource : ITokenSource, IDisposable
 {
     private static readonly TimeSpan s_acquireTimeout = TimeSpan.FromSeconds(60);
     private readonly TokenCredential _credential;
     private readonly TokenRequestContext _context;
     private readonly SemaphoreSlim _gate = new(1, 1);
+
+    /// <summary>Releases the gate that serializes token requests.</summary>
+    public void Dispose() => _gate.Dispose();
     private AccessToken _cached;
 
     public CredentialTokenSource(TokenCredential credential, string scope, string authType, string? tenantId)

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using PulumiScim.Model;
+using PulumiScim.Session;
 
 namespace PulumiScim.Storage;
 
@@ -13,16 +14,28 @@ internal static class SchemaFiles
 {
     private static readonly JsonSerializerOptions s_indented = new() { WriteIndented = true };
 
-    /// <summary>The default backup folder: the user's data folder, PulumiScim/backups.</summary>
+    /// <summary>The default backup folder of real tenants: the user's data folder, PulumiScim/backups.</summary>
     public static string DefaultBackupDirectory =>
         Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "PulumiScim", "backups");
 
-    /// <summary>Writes <paramref name="schema"/> to a new timestamped file in <paramref name="directory"/>; returns its path.</summary>
+    /// <summary>
+    /// Where a session's backups go without -BackupPath: one folder per tenant id under <see cref="DefaultBackupDirectory"/>;
+    /// for a sandbox, a folder of that sandbox (by port) in the temporary folder, never beside real tenants' backups.
+    /// </summary>
+    public static string DefaultBackupDirectoryFor(ScimGraphSession session)
+    {
+        string tenant = SafeName(session.TenantId ?? "unknown-tenant");
+        return session.IsSandbox
+            ? Path.Combine(Path.GetTempPath(), "PulumiScim", "sandbox-backups", $"sandbox-{session.GraphEndpoint.Port}", tenant)
+            : Path.Combine(DefaultBackupDirectory, tenant);
+    }
+
+    /// <summary>Writes <paramref name="schema"/> to a new timestamped file in <paramref name="directory"/> (default: <see cref="DefaultBackupDirectoryFor"/>); returns its path.</summary>
     public static string SaveBackup(ScimApplication app, JsonObject schema, string? directory)
     {
-        string dir = directory ?? DefaultBackupDirectory;
+        string dir = directory ?? DefaultBackupDirectoryFor(app.Session);
         Directory.CreateDirectory(dir);
-        string safeName = new(app.DisplayName.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' ? c : '-').ToArray());
+        string safeName = SafeName(app.DisplayName);
         string stamp = DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture);
         string path = Path.Combine(dir, $"{safeName}-{app.ServicePrincipalId}-{stamp}.schema.json");
         for (int i = 1; File.Exists(path); i++)
@@ -33,6 +46,8 @@ internal static class SchemaFiles
         Write(path, schema, overwrite: false);
         return path;
     }
+
+    private static string SafeName(string name) => new(name.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' ? c : '-').ToArray());
 
     /// <summary>Writes a schema file.</summary>
     public static void Write(string path, JsonObject schema, bool overwrite)

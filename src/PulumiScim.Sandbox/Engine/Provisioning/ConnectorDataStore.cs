@@ -30,6 +30,12 @@ internal sealed class LinkedObject
     /// attribute it accepted (Pulumi accepts externalId on users but never stores it).
     /// </summary>
     public Dictionary<string, string?> Exported { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// For a group: the target ids of the members this job added and has not removed. Entra reads groups with
+    /// <c>excludedAttributes=members</c>, so what it knows of a group's members is what it exported.
+    /// </summary>
+    public HashSet<string> Members { get; } = new(StringComparer.OrdinalIgnoreCase);
 }
 
 /// <summary>

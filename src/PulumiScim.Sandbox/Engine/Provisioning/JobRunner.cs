@@ -9,7 +9,7 @@ namespace PulumiScim.Sandbox.Engine.Provisioning;
 /// and on-demand requests of a job run one at a time (<see cref="Gate"/>). HTTP handlers only move the due time; they
 /// never wait for a cycle.
 /// </summary>
-internal sealed class JobRunner
+internal sealed class JobRunner : IDisposable
 {
     /// <summary>The longest single wait, so intervals such as TimeSpan.MaxValue never overflow a timer.</summary>
     private static readonly TimeSpan s_maxWait = TimeSpan.FromHours(1);
@@ -37,6 +37,13 @@ internal sealed class JobRunner
 
     /// <summary>The loop's task (completes when the engine stops or the job is gone).</summary>
     public Task Loop => _loop ?? Task.CompletedTask;
+
+    /// <summary>Frees the loop's wake-up signal and the gate; call it only once the loop has ended.</summary>
+    public void Dispose()
+    {
+        _wake.Dispose();
+        Gate.Dispose();
+    }
 
     /// <summary>Makes the next cycle due at <paramref name="due"/> and starts the loop if needed.</summary>
     public void ScheduleAt(DateTime due)

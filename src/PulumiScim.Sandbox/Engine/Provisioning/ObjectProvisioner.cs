@@ -60,6 +60,12 @@ internal sealed class ObjectProvisioner
     private const string EnterpriseUserSchema = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
     private const string CoreGroupSchema = "urn:ietf:params:scim:schemas:core:2.0:Group";
 
+    /// <summary>
+    /// Entra reads groups without their members ("Get Group" and "Get Group by displayName" requests of the Entra SCIM
+    /// tutorial, "Tutorial: Develop and plan provisioning for a SCIM endpoint", carry <c>excludedAttributes=members</c>).
+    /// </summary>
+    private const string ExcludeMembers = "?excludedAttributes=members";
+
     private readonly ProvisioningRun _run;
 
     public ObjectProvisioner(ProvisioningRun run) => _run = run;
@@ -126,50 +132,10 @@ internal sealed class ObjectProvisioner
         }
 
         flows = ResolveReferences(flows);
-        JsonObject? target;
-        if (link is not null)
+        (JsonObject? target, ProvisioningOutcome? done) = await MatchAsync(o, map, flows, link, "User", upn).ConfigureAwait(false);
+        if (done is not null)
         {
-            ScimResult found = await _run.Scim.SendAsync(HttpMethod.Get, "/Users/" + Uri.EscapeDataString(link.TargetId)).ConfigureAwait(false);
-            if (found.Status == 404)
-            {
-                return FailAnchor(o, link, "User", upn);
-            }
-
-            if (!found.IsSuccess || found.Body is not JsonObject existing)
-            {
-                return FailScim(o, found, "other", "EntryImport", "matching", $"Failed to retrieve User '{upn}' from {TargetName}", collection: false);
-            }
-
-            target = existing;
-        }
-        else
-        {
-            FlowValue? match = map.Matching is null ? null : flows.FirstOrDefault(f => ReferenceEquals(f.Mapping, map.Matching));
-            if (match?.Text is not string matchValue)
-            {
-                // ImportSkipped: "the user who's being imported is missing the matching property defined in your attribute
-                // mappings" (monitoring-health/howto-analyze-provisioning-logs.md).
-                string attribute = map.Matching?.SourceText ?? "(no matching attribute)";
-                o.Step("EntryImport", "matching", "skipped", $"User '{upn}' has no value for the matching attribute {attribute}");
-                o.Skip("ImportSkipped", $"User '{upn}' has no value for the matching attribute {attribute}.", quiet: false,
-                    new OutcomeError("ImportSkipped", $"The user has no value for the matching property {attribute} (mapped to {map.Matching?.TargetAttributeName}), so it cannot be matched in {TargetName}.", "nonServiceFailure"));
-                return o;
-            }
-
-            string filter = $"{map.Matching!.TargetAttributeName} eq {ScimClient.Quote(matchValue)}";
-            ScimResult query = await _run.Scim.SendAsync(HttpMethod.Get, "/Users?filter=" + Uri.EscapeDataString(filter)).ConfigureAwait(false);
-            if (!query.IsSuccess)
-            {
-                return FailScim(o, query, "other", "EntryImport", "matching", $"Failed to query {TargetName} for User '{upn}'", collection: true);
-            }
-
-            List<JsonObject> resources = (query.Body?["Resources"] as JsonArray ?? []).OfType<JsonObject>().ToList();
-            if (resources.Count > 1)
-            {
-                return FailMultiple(o, "User", upn, resources.Count);
-            }
-
-            target = resources.FirstOrDefault();
+            return done;
         }
 
         if (target is null)
@@ -269,48 +235,10 @@ internal sealed class ObjectProvisioner
             }
         }
 
-        JsonObject? target;
-        if (link is not null)
+        (JsonObject? target, ProvisioningOutcome? done) = await MatchAsync(o, map, flows, link, "Group", name).ConfigureAwait(false);
+        if (done is not null)
         {
-            ScimResult found = await _run.Scim.SendAsync(HttpMethod.Get, "/Groups/" + Uri.EscapeDataString(link.TargetId)).ConfigureAwait(false);
-            if (found.Status == 404)
-            {
-                return FailAnchor(o, link, "Group", name);
-            }
-
-            if (!found.IsSuccess || found.Body is not JsonObject existing)
-            {
-                return FailScim(o, found, "other", "EntryImport", "matching", $"Failed to retrieve Group '{name}' from {TargetName}", collection: false);
-            }
-
-            target = existing;
-        }
-        else
-        {
-            FlowValue? match = map.Matching is null ? null : flows.FirstOrDefault(f => ReferenceEquals(f.Mapping, map.Matching));
-            if (match?.Text is not string matchValue)
-            {
-                string attribute = map.Matching?.SourceText ?? "(no matching attribute)";
-                o.Step("EntryImport", "matching", "skipped", $"Group '{name}' has no value for the matching attribute {attribute}");
-                o.Skip("ImportSkipped", $"Group '{name}' has no value for the matching attribute {attribute}.", quiet: false,
-                    new OutcomeError("ImportSkipped", $"The group has no value for the matching property {attribute}, so it cannot be matched in {TargetName}.", "nonServiceFailure"));
-                return o;
-            }
-
-            string filter = $"{map.Matching!.TargetAttributeName} eq {ScimClient.Quote(matchValue)}";
-            ScimResult query = await _run.Scim.SendAsync(HttpMethod.Get, "/Groups?filter=" + Uri.EscapeDataString(filter)).ConfigureAwait(false);
-            if (!query.IsSuccess)
-            {
-                return FailScim(o, query, "other", "EntryImport", "matching", $"Failed to query {TargetName} for Group '{name}'", collection: true);
-            }
-
-            List<JsonObject> resources = (query.Body?["Resources"] as JsonArray ?? []).OfType<JsonObject>().ToList();
-            if (resources.Count > 1)
-            {
-                return FailMultiple(o, "Group", name, resources.Count);
-            }
-
-            target = resources.FirstOrDefault();
+            return done;
         }
 
         if (target is null)
@@ -325,6 +253,53 @@ internal sealed class ObjectProvisioner
         o.Step("EntryImport", "matching", "success", $"Retrieved '{name}' from {TargetName}", new JsonObject { ["id"] = targetId, ["displayName"] = (string?)target["displayName"] });
         link ??= _run.Store.Link(id, "Group", targetId);
         return await UpdateGroupAsync(o, flows, desiredMembers, target, link, name, removeMembers: memberFilter is null).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Finds the object in the target, as Entra's matching step does: by the target id the job cached for it, else by
+    /// its matching attribute (<c>GET /Users?filter=userName eq "…"</c>; groups are read without their members).
+    /// Returns the target (null when none matches), or the outcome when matching ended the object's turn (an anchor
+    /// that is gone, a failed request, no matching value, more than one match).
+    /// </summary>
+    private async Task<(JsonObject? Target, ProvisioningOutcome? Done)> MatchAsync(
+        ProvisioningOutcome o, ObjectMappingPlan map, List<FlowValue> flows, LinkedObject? link, string type, string name)
+    {
+        string collection = "/" + type + "s";
+        string read = type == "Group" ? ExcludeMembers : string.Empty;
+        if (link is not null)
+        {
+            ScimResult found = await _run.Scim.SendAsync(HttpMethod.Get, collection + "/" + Uri.EscapeDataString(link.TargetId) + read).ConfigureAwait(false);
+            if (found.Status == 404)
+            {
+                return (null, FailAnchor(o, link, type, name));
+            }
+
+            return !found.IsSuccess || found.Body is not JsonObject existing
+                ? (null, FailScim(o, found, "other", "EntryImport", "matching", $"Failed to retrieve {type} '{name}' from {TargetName}", collection: false))
+                : (existing, null);
+        }
+
+        FlowValue? match = map.Matching is null ? null : flows.FirstOrDefault(f => ReferenceEquals(f.Mapping, map.Matching));
+        if (match?.Text is not string matchValue)
+        {
+            // ImportSkipped: "the user who's being imported is missing the matching property defined in your attribute
+            // mappings" (monitoring-health/howto-analyze-provisioning-logs.md).
+            string attribute = map.Matching?.SourceText ?? "(no matching attribute)";
+            o.Step("EntryImport", "matching", "skipped", $"{type} '{name}' has no value for the matching attribute {attribute}");
+            o.Skip("ImportSkipped", $"{type} '{name}' has no value for the matching attribute {attribute}.", quiet: false,
+                new OutcomeError("ImportSkipped", $"The {type.ToLowerInvariant()} has no value for the matching property {attribute} (mapped to {map.Matching?.TargetAttributeName}), so it cannot be matched in {TargetName}.", "nonServiceFailure"));
+            return (null, o);
+        }
+
+        string filter = $"{map.Matching!.TargetAttributeName} eq {ScimClient.Quote(matchValue)}";
+        ScimResult query = await _run.Scim.SendAsync(HttpMethod.Get, collection + (read.Length == 0 ? "?" : read + "&") + "filter=" + Uri.EscapeDataString(filter)).ConfigureAwait(false);
+        if (!query.IsSuccess)
+        {
+            return (null, FailScim(o, query, "other", "EntryImport", "matching", $"Failed to query {TargetName} for {type} '{name}'", collection: true));
+        }
+
+        List<JsonObject> resources = (query.Body?["Resources"] as JsonArray ?? []).OfType<JsonObject>().ToList();
+        return resources.Count > 1 ? (null, FailMultiple(o, type, name, resources.Count)) : (resources.FirstOrDefault(), null);
     }
 
     private async Task<ProvisioningOutcome> CreateUserAsync(ProvisioningOutcome o, ObjectMappingPlan map, List<FlowValue> flows, string upn, bool softDeleted)
@@ -493,6 +468,7 @@ internal sealed class ObjectProvisioner
             }
 
             o.Step("EntryExportUpdate", "export", "success", $"{members.Count} member(s) were added to Group '{name}' in {TargetName}");
+            link.Members.UnionWith(members);
         }
 
         _run.Store.RecordSuccess(o.SourceId);
@@ -529,9 +505,8 @@ internal sealed class ObjectProvisioner
             return FailProcessing(o, ex, "EntrySynchronizationUpdate");
         }
 
-        var current = new HashSet<string>(
-            (target["members"] as JsonArray ?? []).OfType<JsonObject>().Select(m => (string?)m["value"]).OfType<string>(),
-            StringComparer.OrdinalIgnoreCase);
+        // The group was read without its members: what this job added stands for them.
+        HashSet<string> current = link.Members;
 
         // Only members this job provisioned are removed: the service knows nothing of users added to the team in Pulumi.
         // On demand, only the linked members are added and none removed.
@@ -579,6 +554,8 @@ internal sealed class ObjectProvisioner
             link.Exported[f.Path] = f.Text;
         }
 
+        link.Members.UnionWith(add);
+        link.Members.ExceptWith(remove);
         _run.Store.RecordSuccess(o.SourceId);
         o.Step("EntryExportUpdate", "export", "success", $"Group '{name}' was updated in {TargetName}", new JsonObject { ["ReportableIdentifier"] = name });
         o.Succeed("update");

@@ -150,6 +150,17 @@ internal sealed class ProvisioningEngine : IDisposable
     public void Dispose()
     {
         Stop();
+        lock (_sync)
+        {
+            // A loop still ending (Stop waits 2 s at most) keeps its runner; the rest are freed.
+            foreach (JobRunner runner in _runners.Values.Where(r => r.Loop.IsCompleted))
+            {
+                runner.Dispose();
+            }
+
+            _runners.Clear();
+        }
+
         _stopping.Dispose();
     }
 

@@ -82,16 +82,16 @@ internal static partial class ScimPath
     public static JsonNode? Get(JsonObject resource, string path)
     {
         Parts p = Parse(path);
-        JsonObject? container = p.Extension is null ? resource : FindCaseInsensitive(resource, p.Extension) as JsonObject;
-        JsonNode? node = container is null ? null : FindCaseInsensitive(container, p.Attribute);
+        JsonObject? container = p.Extension is null ? resource : JsonLookup.Property(resource, p.Extension) as JsonObject;
+        JsonNode? node = container is null ? null : JsonLookup.Property(container, p.Attribute);
         if (p.Type is not null)
         {
             JsonObject? element = (node as JsonArray ?? []).OfType<JsonObject>()
                 .FirstOrDefault(e => string.Equals(AttributeMappingPlan.Text(e["type"]), p.Type, StringComparison.OrdinalIgnoreCase));
-            return element is null ? null : FindCaseInsensitive(element, p.Sub ?? "value");
+            return element is null ? null : JsonLookup.Property(element, p.Sub ?? "value");
         }
 
-        return p.Sub is not null ? (node is JsonObject o ? FindCaseInsensitive(o, p.Sub) : null) : node;
+        return p.Sub is not null ? (node is JsonObject o ? JsonLookup.Property(o, p.Sub) : null) : node;
     }
 
     /// <summary>A JSON value as the expression language writes it: booleans "True"/"False", complex <c>{value}</c> as its value.</summary>
@@ -175,24 +175,6 @@ internal static partial class ScimPath
         return m.Success
             ? new Parts(extension, m.Groups["attr"].Value, m.Groups["type"].Success ? m.Groups["type"].Value : null, m.Groups["sub"].Success ? m.Groups["sub"].Value : null)
             : new Parts(extension, rest, null, null);
-    }
-
-    private static JsonNode? FindCaseInsensitive(JsonObject o, string name)
-    {
-        if (o.TryGetPropertyValue(name, out JsonNode? exact))
-        {
-            return exact;
-        }
-
-        foreach (var kv in o)
-        {
-            if (string.Equals(kv.Key, name, StringComparison.OrdinalIgnoreCase))
-            {
-                return kv.Value;
-            }
-        }
-
-        return null;
     }
 
     [GeneratedRegex("^(?<attr>[A-Za-z0-9_$-]+)(\\[\\s*type\\s+eq\\s+\"(?<type>[^\"]*)\"\\s*\\])?(\\.(?<sub>[A-Za-z0-9_$-]+))?$", RegexOptions.CultureInvariant)]
