@@ -226,7 +226,7 @@ public sealed class SandboxServer : IDisposable
             }
 
             // Each request on its own task: a handler that calls back into this sandbox (validateCredentials calling
-            // the SCIM endpoint) must not block the accept loop (implementation-notes.md).
+            // the SCIM endpoint) must not block the accept loop.
             _ = Task.Run(() => ServeAsync(ctx));
         }
     }
@@ -279,7 +279,7 @@ public sealed class SandboxServer : IDisposable
                     ctx.Response.ContentType = response.ContentType;
                 }
 
-                // Always a known length: chunked responses cost ~40 ms each on Linux (implementation-notes.md).
+                // Always a known length: chunked responses cost ~40 ms each on Linux.
                 ctx.Response.ContentLength64 = response.Body.Length;
                 if (response.Body.Length > 0)
                 {

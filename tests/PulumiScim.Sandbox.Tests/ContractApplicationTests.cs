@@ -11,7 +11,7 @@ public sealed class ContractApplicationTests : GraphTestClient
     /// <summary>
     /// Response of <c>POST /v1.0/applicationTemplates/8adf8e6e-67b2-4cf2-a259-e3dc5476c621/instantiate</c> from the Microsoft
     /// Graph tutorial "Configure Microsoft Entra Private Access using Microsoft Graph APIs" (microsoft-graph-docs-contrib,
-    /// concepts/; CC BY 4.0), as kept in shared/reference/graph-examples.
+    /// concepts/; CC BY 4.0).
     /// </summary>
     private const string InstantiateDocResponse = """
 {

@@ -184,7 +184,7 @@ public sealed class ContractProvisioningLogTests : GraphTestClient
         AssertShape(doc, a.Body);
         Assert.EndsWith("$metadata#auditLogs/provisioning", (string?)a.Body!["@odata.context"]);
         JsonNode e = a.Body["value"]![0]!;
-        Assert.IsType<JsonObject>(e["servicePrincipal"]); // one object on the wire (graph-api.md gotcha 13)
+        Assert.IsType<JsonObject>(e["servicePrincipal"]); // one object on the wire (docs/graph-facts.md)
         Assert.Equal(SpId, (string?)e["servicePrincipal"]!["id"]);
         Assert.Equal(JobId, (string?)e["jobId"]);
         Assert.Equal("failure", (string?)e["provisioningStatusInfo"]!["status"]);

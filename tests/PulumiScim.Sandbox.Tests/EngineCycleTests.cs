@@ -70,7 +70,7 @@ public class EngineHarness : GraphTestClient
         Assert.Equal(HttpStatusCode.NoContent, (await SendAsync(HttpMethod.Put, SyncPath("/secrets"), body)).Status);
     }
 
-    /// <summary>The guide's schema edits (graph-api.md section 2), on the JSON as GET returns it.</summary>
+    /// <summary>The guide's schema edits (the guide's steps, as the module does them), on the JSON as GET returns it.</summary>
     public static void ApplyGuide(JsonObject schema)
     {
         JsonObject rule = schema["synchronizationRules"]!.AsArray().OfType<JsonObject>()

@@ -99,7 +99,7 @@ public sealed class GraphSchemaTests : GraphTestClient
         JsonNode s = (await GetAsync(SyncPath($"/jobs/{job}/schema"))).Body!;
         s.AsObject().Remove("@odata.context");
 
-        // The guide's edits (graph-api.md section 2), done on the JSON as the module does them.
+        // The guide's edits, done on the JSON as the module does them.
         JsonObject users = Mapping(s, "User");
         string[] keep = ["userName", "active", "displayName", "emails[type eq \"work\"].value", "name.givenName", "name.familyName"];
         JsonArray mappings = users["attributeMappings"]!.AsArray();

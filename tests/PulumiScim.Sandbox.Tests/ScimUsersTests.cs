@@ -6,7 +6,7 @@ using System.Text.Json.Nodes;
 namespace PulumiScim.Sandbox.Tests;
 
 /// <summary>
-/// /Users against Pulumi's documented contract (shared/reference/pulumi-scim.md; Pulumi docs guides/scim/troubleshooting.md
+/// /Users against Pulumi's documented contract (Pulumi docs guides/scim/troubleshooting.md
 /// and concepts/scim.md), over real HTTP.
 /// </summary>
 public sealed class ScimUsersTests : IDisposable

@@ -1,5 +1,5 @@
 # Copyright (c) PulumiScim contributors. Licensed under the MIT License.
-# Issue 6: bad input across the cmdlets. Every row asserts a stable FullyQualifiedErrorId, the ErrorCategory, the
+# Bad input across the cmdlets. Every row asserts a stable FullyQualifiedErrorId, the ErrorCategory, the
 # offending value as TargetObject, a message that says how to fix it, and that no write reached Graph.
 
 BeforeDiscovery {

@@ -1,5 +1,5 @@
 # Copyright (c) PulumiScim contributors. Licensed under the MIT License.
-# Issue 7: PulumiScim beside other copies of its dependencies in the default load context, whichever loads first.
+# PulumiScim beside other copies of its dependencies in the default load context, whichever loads first.
 # Module.Tests.ps1 covers older copies loaded first with a sandbox connection; here the module goes first, newer copies
 # are added too, and every case signs in through a real ManagedIdentityCredential (the sandbox's token endpoint), so
 # Azure.Core and MSAL are in use on both sides. Each case runs in a fresh pwsh: load order is per process.

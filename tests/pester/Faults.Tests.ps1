@@ -1,5 +1,5 @@
 # Copyright (c) PulumiScim contributors. Licensed under the MIT License.
-# Issue 6: the guide's pipeline under injected Graph faults (429 with fractional Retry-After, 503, 504, connection
+# The guide's pipeline under injected Graph faults (429 with fractional Retry-After, 503, 504, connection
 # resets), under replication lag, with a spent retry budget, and stopped with Ctrl+C. docs/failure-modes.md cites these.
 
 BeforeAll {

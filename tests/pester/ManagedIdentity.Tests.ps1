@@ -1,5 +1,5 @@
 # Copyright (c) PulumiScim contributors. Licensed under the MIT License.
-# Issue 7: Connect-ScimGraph -ManagedIdentity through a real Azure.Identity ManagedIdentityCredential, against the
+# Connect-ScimGraph -ManagedIdentity through a real Azure.Identity ManagedIdentityCredential, against the
 # sandbox's App Service-shaped token endpoint; and the certificate parameter sets up to the credential they build.
 # Secrets (the identity header, tokens) travel to child processes in environment variables, never in a script file
 # or on a command line, and no assertion compares them with Should -Be (whose failure message would show them).

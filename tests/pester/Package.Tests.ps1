@@ -1,5 +1,5 @@
 # Copyright (c) PulumiScim contributors. Licensed under the MIT License.
-# Issue 7: the .nupkg that './build.ps1 Package' writes (tools/New-Package.ps1) installs from a local repository and
+# The .nupkg that './build.ps1 Package' writes (tools/New-Package.ps1) installs from a local repository and
 # imports by name. Installs run in child pwsh processes whose HOME is a test folder (on Windows: Save-PSResource into
 # a test folder), so neither the user's modules nor their registered repositories are touched.
 

@@ -1,5 +1,5 @@
 # Copyright (c) PulumiScim contributors. Licensed under the MIT License.
-# Issue 4's acceptance: the guide's pipeline against the sandbox seeded with docs/example-seed.json.
+# The guide's pipeline against the sandbox seeded with docs/example-seed.json.
 
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'PulumiScim.TestHelpers.psm1') -Force

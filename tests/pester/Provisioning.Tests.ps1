@@ -1,5 +1,5 @@
 # Copyright (c) PulumiScim contributors. Licensed under the MIT License.
-# Issue 5's acceptance: after the guide's pipeline and a provisioning cycle, the right users and teams are in Pulumi.
+# After the guide's pipeline and a provisioning cycle, the right users and teams are in Pulumi.
 
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'PulumiScim.TestHelpers.psm1') -Force

@@ -1,5 +1,5 @@
 # Copyright (c) PulumiScim contributors. Licensed under the MIT License.
-# Issue 6: no secret leaks. The guide's pipeline runs with every stream on and captured (verbose, debug, information,
+# No secret leaks. The guide's pipeline runs with every stream on and captured (verbose, debug, information,
 # warning, error, progress), a transcript, -WhatIf runs, error runs, backups and exports; then everything it left behind
 # is searched for the Pulumi SCIM token, the Graph access token, a client secret and a rejected token.
 

@@ -5,8 +5,8 @@ using System.Text.Json.Nodes;
 namespace PulumiScim.Sandbox.Graph;
 
 /// <summary>
-/// The checks <c>PUT .../jobs/{id}/schema</c> makes before it replaces the schema (Update synchronizationSchema doc,
-/// graph-api.md D13): the body is a synchronizationSchema; a mapping's target attribute must exist on the target object
+/// The checks <c>PUT .../jobs/{id}/schema</c> makes before it replaces the schema (Update synchronizationSchema doc;
+/// docs/graph-facts.md): the body is a synchronizationSchema; a mapping's target attribute must exist on the target object
 /// of the rule's target directory; a target attribute is mapped at most once per object mapping; enums hold known values.
 /// </summary>
 internal static class SchemaValidator

@@ -8,7 +8,7 @@ namespace PulumiScim.Sandbox.Graph;
 
 /// <summary>
 /// <c>/servicePrincipals/{id}/synchronization/*</c>: templates, jobs, secrets, schema, start/pause/restart,
-/// validateCredentials and parseExpression (graph-api.md steps 3–15).
+/// validateCredentials and parseExpression (docs/graph-facts.md, "The guide's calls").
 /// </summary>
 internal static class SynchronizationRoutes
 {
@@ -25,7 +25,7 @@ internal static class SynchronizationRoutes
         "SyncAgentCompatibilityKey", "SyncAgentADContainer", "ValidateDomain", "TestReferences", "ConnectionString",
     ];
 
-    /// <summary>Keys whose values <c>GET .../secrets</c> masks as "*" (graph-api.md gotcha 3; Terraform azuread reads them back masked).</summary>
+    /// <summary>Keys whose values <c>GET .../secrets</c> masks as "*" (docs/graph-facts.md, secrets masking; Terraform azuread reads them back masked).</summary>
     public static readonly string[] MaskedSecretKeys =
     [
         "Password", "SecretToken", "AppKey", "ClientSecret", "ConsumerSecret", "TokenKey", "Oauth2AccessToken",
@@ -273,7 +273,7 @@ internal static class SynchronizationRoutes
                 return GraphError.BadRequest(invalid, "BadRequest");
             }
 
-            // Full replace, stored as sent: unknown properties survive (graph-api.md gotcha 2).
+            // Full replace, stored as sent: unknown properties survive (Update synchronizationSchema doc).
             schema.Remove("@odata.context");
             job.Schema = schema;
             return SandboxResponse.NoContent();

@@ -40,8 +40,7 @@ internal static class GraphError
     public static SandboxResponse BadRequest(string message, string code = "Request_BadRequest") => Create(400, code, message);
 
     /// <summary>
-    /// Graph's throttling answer, shaped as the sample in the Graph docs (concepts/throttling.md, "Sample response";
-    /// shared/reference/graph-examples/error.429.graph-throttling-docs.http): code TooManyRequests, an innerError that
+    /// Graph's throttling answer, shaped as the sample in the Graph docs (concepts/throttling.md, "Sample response"): code TooManyRequests, an innerError that
     /// repeats the status, and a Retry-After header in seconds (fractional values allowed, e.g. 2.128).
     /// </summary>
     public static SandboxResponse TooManyRequests(double retryAfterSeconds)

@@ -9,7 +9,7 @@ using PulumiScim.Sandbox.State;
 namespace PulumiScim.Sandbox.Scim;
 
 /// <summary>
-/// Pulumi Cloud's SCIM 2.0 endpoint at <c>/pulumi/scim/v2/{org}</c> (shared/reference/pulumi-scim.md and Pulumi's
+/// Pulumi Cloud's SCIM 2.0 endpoint at <c>/pulumi/scim/v2/{org}</c> (docs/graph-facts.md, "Pulumi's SCIM API", and Pulumi's
 /// docs: administration/concepts/scim.md, guides/scim/troubleshooting.md), over RFC 7643/7644.
 /// </summary>
 internal static class ScimRoutes

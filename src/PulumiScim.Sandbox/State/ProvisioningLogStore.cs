@@ -221,7 +221,7 @@ internal sealed class LogGenerator
 
     private void WriteFailure(Utf8JsonWriter w, long i, LogIdentity who)
     {
-        // Sandbox-chosen failures: the errors Pulumi's SCIM service returns (reference/pulumi-scim.md), wrapped the way
+        // Sandbox-chosen failures: the errors Pulumi's SCIM service returns (Pulumi's "Troubleshooting SCIM"), wrapped the way
         // the docs example wraps an app's HTTP error ("<App> returned an error response with the HTTP status code ...").
         // The error codes are descriptive choices; the real service's codes for the generic SCIM connector vary.
         string nick = who.UserPrincipalName.Split('@')[0];

@@ -6,7 +6,7 @@ namespace PulumiScim.Sandbox.State;
 
 /// <summary>
 /// The <c>scim</c> synchronization template of a non-gallery app: its id, metadata and default schema. The schema lives
-/// in the embedded resource <c>scim-default-schema.json</c>, assembled from the evidence in graph-api.md section 0
+/// in the embedded resource <c>scim-default-schema.json</c>, assembled from public evidence (docs/graph-facts.md, schema shape)
 /// (no verbatim capture of a scim job's schema is public): an "Azure Active Directory" source directory, a
 /// "customappsso" target directory with the enterprise User and core Group objects, and the outbound rule
 /// 03f7d90d-bf71-41b1-bda6-aaf0ddbee5d8 (USERGROUP_OUTBOUND_USERGROUP) with the default user and group mappings
@@ -17,7 +17,7 @@ internal static class ScimTemplate
     /// <summary>The template id new non-gallery jobs use (entra-docs application-provisioning-config-problem-scim-compatibility.md).</summary>
     public const string TemplateId = "scim";
 
-    /// <summary>The outbound rule id observed on SCIM-style templates (graph-api.md E8).</summary>
+    /// <summary>The outbound rule id observed on SCIM-style templates (docs/graph-facts.md, schema shape).</summary>
     public const string RuleId = "03f7d90d-bf71-41b1-bda6-aaf0ddbee5d8";
 
     private static readonly Lazy<string> s_schemaText = new(() =>

@@ -13,7 +13,7 @@ namespace PulumiScim.Sandbox.Engine.Provisioning;
 /// </summary>
 internal sealed class JobSnapshot
 {
-    /// <summary>The interval of real jobs (graph-api.md: "real jobs PT40M"), used when the schedule's cannot be read.</summary>
+    /// <summary>The interval of real jobs (docs/graph-facts.md: real jobs PT40M), used when the schedule's cannot be read.</summary>
     public static readonly TimeSpan DefaultInterval = TimeSpan.FromMinutes(40);
 
     private readonly HashSet<string> _usersInScope = new(StringComparer.OrdinalIgnoreCase);

@@ -104,7 +104,7 @@ internal sealed class ObjectMappingPlan
             .Select(m => AttributeMappingPlan.From(m, targetAttributes))
             .ToList();
 
-        // "matchingPriority: 0 = not used for matching; the lowest value above 0 is tried first" (graph-api.md).
+        // "matchingPriority: 0 = not used for matching; the lowest value above 0 is tried first" (attributeMapping doc; docs/graph-facts.md).
         Matching = Attributes.Where(a => a.MatchingPriority > 0).OrderBy(a => a.MatchingPriority).FirstOrDefault();
     }
 
@@ -129,7 +129,7 @@ internal sealed class ObjectMappingPlan
 
 /// <summary>
 /// What a cycle reads from the job's schema: the outbound rule whose object mappings have sourceObjectName "User" and
-/// "Group" (matched by object name, never by display name: graph-api.md gotcha 6), its directories' names and ids.
+/// "Group" (matched by object name, never by display name: docs/graph-facts.md, display names drift), its directories' names and ids.
 /// </summary>
 internal sealed class MappingPlan
 {
