@@ -227,9 +227,19 @@ internal static class SyncOperations
             new JsonObject { ["criteria"] = resetScope is null ? new JsonObject() : new JsonObject { ["resetScope"] = resetScope } },
             ct));
 
-    /// <summary>Runs on-demand provisioning of one subject and returns Graph's answer.</summary>
-    public static Task<JsonNode?> ProvisionOnDemandAsync(AppRef app, JsonObject body, CancellationToken ct) =>
-        app.Session.Graph.SendCheckedAsync(HttpMethod.Post, $"{Job(app)}/provisionOnDemand", body, ct);
+    /// <summary>Runs on-demand provisioning of one subject (a User or Group object id) under a rule, and returns Graph's answer.</summary>
+    public static Task<JsonNode?> ProvisionOnDemandAsync(AppRef app, string? ruleId, string objectId, string objectTypeName, CancellationToken ct)
+    {
+        var body = new JsonObject
+        {
+            ["parameters"] = new JsonArray(new JsonObject
+            {
+                ["ruleId"] = ruleId,
+                ["subjects"] = new JsonArray(new JsonObject { ["objectId"] = objectId, ["objectTypeName"] = objectTypeName }),
+            }),
+        };
+        return app.Session.Graph.SendCheckedAsync(HttpMethod.Post, $"{Job(app)}/provisionOnDemand", body, ct);
+    }
 
     private static async Task WritingAsync(AppRef app, Func<AppSnapshot, AppSnapshot> accepted, Task write)
     {
