@@ -50,13 +50,8 @@ public sealed class CompareScimProvisioningCommand : ScimApplicationCmdletBase
         }
 
         ComparisonRules? rules = ReadRules(app);
-        PulumiScimReader? reader = rules is null ? null : OpenReader(app);
-        if (reader is null)
-        {
-            return;
-        }
-
-        using (reader)
+        using PulumiScimReader? reader = rules is null ? null : OpenReader(app);
+        if (reader is not null)
         {
             try
             {

@@ -71,6 +71,12 @@ public sealed class GetScimApplicationCommand : ScimSessionCmdletBase
                 "Configuring cmdlets take only the first of them per pipeline unless you add -Force; pick one with Get-ScimApplication -ServicePrincipalId.");
         }
 
+        WriteApplications(session, sps);
+    }
+
+    /// <summary>Reads each app's job and secrets and writes it, with a progress bar when there are several.</summary>
+    private void WriteApplications(Session.ScimGraphSession session, List<JsonObject> sps)
+    {
         for (int i = 0; i < sps.Count; i++)
         {
             if (sps.Count > 1)

@@ -69,31 +69,28 @@ public sealed class InvokeScimProvisioningOnDemandCommand : ScimApplicationCmdle
                 continue;
             }
 
-            var body = new JsonObject
-            {
-                ["parameters"] = new JsonArray(new JsonObject
-                {
-                    ["ruleId"] = ruleId,
-                    ["subjects"] = new JsonArray(new JsonObject { ["objectId"] = p.Id, ["objectTypeName"] = type }),
-                }),
-            };
-            try
-            {
-                JsonNode? answer = Await(ct => SyncOperations.ProvisionOnDemandAsync(AppRef.Of(app.Session, snapshot), body, ct));
-                JsonObject? key = ParseEmbedded((string?)answer?["key"]);
-                JsonObject details = ParseEmbedded((string?)answer?["value"]) ?? [];
-                var result = new ScimOnDemandResult(p.DisplayName, type, key, details);
-                foreach (ScimProvisioningStep step in result.Steps)
-                {
-                    WriteVerbose($"{step.Type} {step.Status}: {step.Description}");
-                }
+            ProvisionOne(AppRef.Of(app.Session, snapshot), ruleId, p, type);
+        }
+    }
 
-                WriteObject(result);
-            }
-            catch (GraphRequestException ex)
+    private void ProvisionOne(AppRef app, string? ruleId, WantedPrincipal p, string type)
+    {
+        try
+        {
+            JsonNode? answer = Await(ct => SyncOperations.ProvisionOnDemandAsync(app, ruleId, p.Id, type, ct));
+            JsonObject? key = ParseEmbedded((string?)answer?["key"]);
+            JsonObject details = ParseEmbedded((string?)answer?["value"]) ?? [];
+            var result = new ScimOnDemandResult(p.DisplayName, type, key, details);
+            foreach (ScimProvisioningStep step in result.Steps)
             {
-                WriteError(GraphErrorRecord(ex, "ProvisionOnDemandFailed", p.DisplayName));
+                WriteVerbose($"{step.Type} {step.Status}: {step.Description}");
             }
+
+            WriteObject(result);
+        }
+        catch (GraphRequestException ex)
+        {
+            WriteError(GraphErrorRecord(ex, "ProvisionOnDemandFailed", p.DisplayName));
         }
     }
 

@@ -51,29 +51,10 @@ public sealed class NewScimApplicationCommand : ScimSessionCmdletBase
 
             string templateId = GraphCloud.NonGalleryTemplateId(session.Environment);
             WriteVerbose($"Creating the enterprise app '{DisplayName}' from the non-gallery template {templateId} ({session.Environment} cloud).");
-            JsonNode? created;
-            try
+            JsonNode? created = Instantiate(session, templateId);
+            if (created is null)
             {
-                created = Await(ct => ApplicationQueries.InstantiateAsync(session.Graph, templateId, DisplayName, ct));
-            }
-            catch (GraphRequestException ex) when (ex.ConnectionFailed)
-            {
-                // Not resent: a new app can stay invisible for minutes, so "not found" would not prove it was not created.
-                WriteVerbose($"The connection broke while creating '{DisplayName}'; looking whether Graph created it.");
-                List<JsonObject> found = Await(ct => ApplicationQueries.FindServicePrincipalsAsync(session.Graph, WildcardPattern.Escape(DisplayName), null, null, ct));
-                if (found.Count != 1)
-                {
-                    WriteError(Error(
-                        "NewApplicationUncertain",
-                        ErrorCategory.ConnectionError,
-                        DisplayName,
-                        $"The connection broke while creating '{DisplayName}', and the app is not visible (yet); Entra may still have created it.",
-                        $"Wait a few minutes and run Get-ScimApplication -DisplayName '{DisplayName}'; run New-ScimApplication again only if it is not there.",
-                        ex));
-                    return;
-                }
-
-                created = new JsonObject { ["servicePrincipal"] = found[0].DeepClone() };
+                return;
             }
 
             string spId = (string?)created?["servicePrincipal"]?["id"] ?? throw new InvalidDataException("Graph's instantiate answer has no servicePrincipal id.");
@@ -90,6 +71,36 @@ public sealed class NewScimApplicationCommand : ScimSessionCmdletBase
         catch (GraphRequestException ex)
         {
             WriteError(GraphErrorRecord(ex, "NewApplicationFailed", DisplayName));
+        }
+    }
+
+    /// <summary>
+    /// Instantiates the template; after a broken connection, looks for the app instead of sending again (a new app can
+    /// stay invisible for minutes, so "not found" would not prove it was not created). Null when unsure (error written).
+    /// </summary>
+    private JsonNode? Instantiate(Session.ScimGraphSession session, string templateId)
+    {
+        try
+        {
+            return Await(ct => ApplicationQueries.InstantiateAsync(session.Graph, templateId, DisplayName, ct));
+        }
+        catch (GraphRequestException ex) when (ex.ConnectionFailed)
+        {
+            WriteVerbose($"The connection broke while creating '{DisplayName}'; looking whether Graph created it.");
+            List<JsonObject> found = Await(ct => ApplicationQueries.FindServicePrincipalsAsync(session.Graph, WildcardPattern.Escape(DisplayName), null, null, ct));
+            if (found.Count == 1)
+            {
+                return new JsonObject { ["servicePrincipal"] = found[0].DeepClone() };
+            }
+
+            WriteError(Error(
+                "NewApplicationUncertain",
+                ErrorCategory.ConnectionError,
+                DisplayName,
+                $"The connection broke while creating '{DisplayName}', and the app is not visible (yet); Entra may still have created it.",
+                $"Wait a few minutes and run Get-ScimApplication -DisplayName '{DisplayName}'; run New-ScimApplication again only if it is not there.",
+                ex));
+            return null;
         }
     }
 }

@@ -37,6 +37,7 @@ public sealed class StartScimSandboxCommand : ScimCmdletBase
     public SwitchParameter Wait { get; set; }
 
     /// <inheritdoc/>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000:Dispose objects before losing scope", Justification = "The sandbox is the output: the caller owns it and stops it with Stop-ScimSandbox.")]
     protected override void ProcessRecord()
     {
         string? seed = null;

@@ -64,6 +64,7 @@ internal sealed class GraphClient : IDisposable
     private readonly HttpClient _http;
     private readonly ITokenSource _tokens;
 
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000:Dispose objects before losing scope", Justification = "The pipeline and its handler go to the HttpClient this client owns and disposes.")]
     public GraphClient(Uri graphRoot, ITokenSource tokens, RetryPolicy retry, HttpMessageHandler? finalHandler = null)
     {
         GraphRoot = graphRoot;

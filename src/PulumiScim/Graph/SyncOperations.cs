@@ -37,10 +37,10 @@ internal static class SyncOperations
     /// After a write: the session's cached read of the app becomes what the write left (parts it may have changed are
     /// dropped, or set to what Graph accepted), and the change is recorded for Wait-ScimProvisioning.
     /// </summary>
-    internal static void Wrote(AppRef app, Func<AppSnapshot, AppSnapshot> update)
+    internal static void Wrote(AppRef app, Func<AppSnapshot, AppSnapshot> update, DateTimeOffset? sentAt = null)
     {
         app.Session.Reads.AfterWrite(app.ServicePrincipalId, update);
-        app.Session.Reads.RecordChange(app.ServicePrincipalId);
+        app.Session.Reads.RecordChange(app.ServicePrincipalId, sentAt);
     }
 
     /// <summary>After a write that may have changed <paramref name="parts"/>: they are read again when next needed.</summary>
@@ -213,25 +213,36 @@ internal static class SyncOperations
 
     /// <summary>Turns provisioning on; the job then is Active (a quarantined or paused one is NotRun until its next cycle).</summary>
     public static Task StartAsync(AppRef app, CancellationToken ct) =>
-        WritingAsync(app, s => s.WithJobState("Active", "NotRun"), OnJobAsync(app, "Starting the new job", c => app.Session.Graph.SendBytesCheckedAsync(HttpMethod.Post, $"{Job(app)}/start", null, c), ct));
+        WritingAsync(app, s => s.WithJobState("Active", "NotRun"), DateTimeOffset.UtcNow, OnJobAsync(app, "Starting the new job", c => app.Session.Graph.SendBytesCheckedAsync(HttpMethod.Post, $"{Job(app)}/start", null, c), ct));
 
     /// <summary>Turns provisioning off.</summary>
     public static Task PauseAsync(AppRef app, CancellationToken ct) =>
-        WritingAsync(app, s => s.WithJobState("Paused", "Paused"), app.Session.Graph.SendBytesCheckedAsync(HttpMethod.Post, $"{Job(app)}/pause", null, ct));
+        WritingAsync(app, s => s.WithJobState("Paused", "Paused"), DateTimeOffset.UtcNow, app.Session.Graph.SendBytesCheckedAsync(HttpMethod.Post, $"{Job(app)}/pause", null, ct));
 
     /// <summary>Restarts the job, clearing what <paramref name="resetScope"/> names.</summary>
     public static Task RestartAsync(AppRef app, string? resetScope, CancellationToken ct) =>
-        WritingAsync(app, s => s.Without(AppParts.Job), app.Session.Graph.SendCheckedAsync(
+        WritingAsync(app, s => s.Without(AppParts.Job), DateTimeOffset.UtcNow, app.Session.Graph.SendCheckedAsync(
             HttpMethod.Post,
             $"{Job(app)}/restart",
             new JsonObject { ["criteria"] = resetScope is null ? new JsonObject() : new JsonObject { ["resetScope"] = resetScope } },
             ct));
 
-    /// <summary>Runs on-demand provisioning of one subject and returns Graph's answer.</summary>
-    public static Task<JsonNode?> ProvisionOnDemandAsync(AppRef app, JsonObject body, CancellationToken ct) =>
-        app.Session.Graph.SendCheckedAsync(HttpMethod.Post, $"{Job(app)}/provisionOnDemand", body, ct);
+    /// <summary>Runs on-demand provisioning of one subject (a User or Group object id) under a rule, and returns Graph's answer.</summary>
+    public static Task<JsonNode?> ProvisionOnDemandAsync(AppRef app, string? ruleId, string objectId, string objectTypeName, CancellationToken ct)
+    {
+        var body = new JsonObject
+        {
+            ["parameters"] = new JsonArray(new JsonObject
+            {
+                ["ruleId"] = ruleId,
+                ["subjects"] = new JsonArray(new JsonObject { ["objectId"] = objectId, ["objectTypeName"] = objectTypeName }),
+            }),
+        };
+        return app.Session.Graph.SendCheckedAsync(HttpMethod.Post, $"{Job(app)}/provisionOnDemand", body, ct);
+    }
 
-    private static async Task WritingAsync(AppRef app, Func<AppSnapshot, AppSnapshot> accepted, Task write)
+    /// <summary>Awaits a job write; the change is recorded as of <paramref name="sentAt"/>, before the request left (a cycle may begin at once).</summary>
+    private static async Task WritingAsync(AppRef app, Func<AppSnapshot, AppSnapshot> accepted, DateTimeOffset sentAt, Task write)
     {
         bool done = false;
         try
@@ -241,7 +252,7 @@ internal static class SyncOperations
         }
         finally
         {
-            Wrote(app, s => done ? accepted(s) : s.Without(AppParts.Job));
+            Wrote(app, s => done ? accepted(s) : s.Without(AppParts.Job), sentAt);
         }
     }
 }

@@ -255,6 +255,26 @@ internal static class SecretsPlanner
             SecretChangeKind.SetNotificationSettings, NotificationSettingsKey, notifications.Describe(),
             $"{NotificationSettingsKey}: {settingsText} -> {notifications.Describe()}");
 
+        var (preserved, dropped) = Others(read);
+        return new SecretsPlan(baseAddress, syncAll, notifications, changes, checks, preserved, dropped);
+
+        void Record(string name, string expected, string actual, bool passed, string hint,
+            SecretChangeKind kind, string key, string after, string description)
+        {
+            checks.Add(new ScimConfigurationCheck(name, expected, actual, passed, hint));
+            if (!passed)
+            {
+                changes.Add(new SecretChange(kind, key, actual, after, description));
+            }
+        }
+    }
+
+    /// <summary>
+    /// The secrets the module does not manage: readable ones are re-sent unchanged (the PUT replaces all secrets);
+    /// masked values and <c>Oauth2*</c> keys are dropped.
+    /// </summary>
+    private static (List<KeyValuePair<string, string>> Preserved, List<string> Dropped) Others(IEnumerable<KeyValuePair<string, string?>> read)
+    {
         var preserved = new List<KeyValuePair<string, string>>();
         var dropped = new List<string>();
         foreach (var (key, value) in read)
@@ -274,17 +294,7 @@ internal static class SecretsPlanner
             }
         }
 
-        return new SecretsPlan(baseAddress, syncAll, notifications, changes, checks, preserved, dropped);
-
-        void Record(string name, string expected, string actual, bool passed, string hint,
-            SecretChangeKind kind, string key, string after, string description)
-        {
-            checks.Add(new ScimConfigurationCheck(name, expected, actual, passed, hint));
-            if (!passed)
-            {
-                changes.Add(new SecretChange(kind, key, actual, after, description));
-            }
-        }
+        return (preserved, dropped);
     }
 
     /// <summary>

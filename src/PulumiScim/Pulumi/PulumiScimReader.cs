@@ -29,6 +29,7 @@ internal sealed class PulumiScimReader : IDisposable
     private readonly string _base;
     private readonly char[] _authorization;
 
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000:Dispose objects before losing scope", Justification = "The handler goes to the HttpClient (disposeHandler: true) this reader owns and disposes.")]
     private PulumiScimReader(string tenantUrl, SecureString token, HttpMessageHandler? handler)
     {
         _base = tenantUrl.TrimEnd('/');

@@ -83,12 +83,12 @@ internal sealed class AppReadCache
     }
 
     /// <summary>Records a configuration change made through this session, and the last cycle read before it.</summary>
-    public void RecordChange(Guid servicePrincipalId)
+    public void RecordChange(Guid servicePrincipalId, DateTimeOffset? at = null)
     {
         lock (_gate)
         {
             _changes[servicePrincipalId] = new AppChangeRecord(
-                DateTimeOffset.UtcNow,
+                at ?? DateTimeOffset.UtcNow,
                 _cyclesSeen.TryGetValue(servicePrincipalId, out DateTimeOffset began) ? began : null);
         }
     }
