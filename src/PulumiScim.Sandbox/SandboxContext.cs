@@ -15,10 +15,16 @@ internal sealed class SandboxContext : IDisposable
         State = state;
         Requests = requests;
         Server = server;
-        OutboundHttp = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseProxy = false })
+        var handler = new SocketsHttpHandler { AllowAutoRedirect = false, UseProxy = false };
+        try
         {
-            Timeout = TimeSpan.FromSeconds(10),
-        };
+            OutboundHttp = new HttpClient(handler, disposeHandler: true) { Timeout = TimeSpan.FromSeconds(10) };
+        }
+        catch
+        {
+            handler.Dispose();
+            throw;
+        }
     }
 
     public SandboxState State { get; }

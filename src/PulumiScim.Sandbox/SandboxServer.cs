@@ -200,7 +200,7 @@ public sealed class SandboxServer : IDisposable
 
     private static int FreePort()
     {
-        var l = new TcpListener(IPAddress.Loopback, 0);
+        using var l = new TcpListener(IPAddress.Loopback, 0);
         l.Start();
         int port = ((IPEndPoint)l.LocalEndpoint).Port;
         l.Stop();

@@ -125,11 +125,15 @@ Describe 'A new app on a tenant that takes 5 s to replicate' {
     It 'runs again at once, while the new assignment is not listed yet, without an error or a duplicate' {
         $all = & {
             $VerbosePreference = 'Continue'
+            # In one pipeline the session's read cache knows the assignment the step before made: nothing is sent.
             Get-ScimApplication 'Pulumi Cloud' | Add-ScimAssignment -User 'grace@contoso.example' | Add-ScimAssignment -User 'grace@contoso.example'
+            # A second pipeline reads afresh and does not see it listed yet: Graph's "already exists" means it is in place.
+            Get-ScimApplication 'Pulumi Cloud' | Add-ScimAssignment -User 'grace@contoso.example'
         } 2>&1 4>&1
         $errs = $all | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] }
         $text = $all | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message
         $errs | ForEach-Object { "$($_.FullyQualifiedErrorId): $($_.Exception.Message)" } | Should -BeNullOrEmpty
+        $text -join "`n" | Should -Match 'Every user and group named is already assigned to .Pulumi Cloud.'
         $text -join "`n" | Should -Match 'is already assigned to .Pulumi Cloud. \(Graph says so'
         @((Get-AppState $script:sb 'Pulumi Cloud').assignments).Count | Should -Be 1
     }
@@ -177,36 +181,6 @@ Describe 'The retry budget' {
         $err[0].Exception.Message | Should -Match 'Connect-ScimGraph -MaxRetryWait'
         # 3 waits of 0.3 s fit in 1 s; a 4th would not.
         @(Get-SandboxRequests $script:sb | Where-Object path -like '/v1.0/*').Count | Should -Be 4
-    }
-}
-
-Describe 'The read-back of a schema write' {
-    # The applier now reads each schema write back right after it (PlanApplier); a stored $app is plain data, so the
-    # next step plans on a fresh read. This test of the old next-step read-back is to be rewritten for that.
-    It 'stops the pipeline when the schema no longer holds what the previous step wrote' -Skip {
-        $sb = Start-ScimSandbox -SeedPath $SeedPath
-        try {
-            $sb | Connect-ScimGraph
-            $token = ($sb.Organizations | Where-Object Name -eq 'acme').Token
-            $app = Get-ScimApplication 'Pulumi Cloud' | Set-ScimTenant -OrganizationName acme -Token $token
-            $original = Join-Path $TestDrive 'original.schema.json'
-            $app | Export-ScimSchema -Path $original | Out-Null
-            $app = $app | Set-ScimUserMapping -BackupPath (Join-Path $TestDrive 'rb')
-            # Another process puts the old mappings back between two steps of the pipeline.
-            Get-ScimApplication 'Pulumi Cloud' | Import-ScimSchema -Path $original -BackupPath (Join-Path $TestDrive 'rb') -Confirm:$false | Out-Null
-            Clear-SandboxRequests $sb
-            $err = $null
-            $app | Enable-ScimGroupProvisioning -BackupPath (Join-Path $TestDrive 'rb') -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
-            $err[0].FullyQualifiedErrorId | Should -Be 'SchemaWriteNotApplied,PulumiScim.Commands.EnableScimGroupProvisioningCommand'
-            $err[0].CategoryInfo.Category | Should -Be 'InvalidResult'
-            $err[0].Exception.Message | Should -Match 'does not hold what the previous step'
-            $err[0].Exception.Message | Should -Match 'Run the pipeline again'
-            Get-GraphWrites $sb | Should -BeNullOrEmpty
-        }
-        finally {
-            Disconnect-ScimGraph -ErrorAction SilentlyContinue
-            $sb | Stop-ScimSandbox
-        }
     }
 }
 
