@@ -10,21 +10,16 @@ namespace PulumiScim.Sandbox;
 /// <summary>What every route handler shares: the state, the request log, the server and the hooks.</summary>
 internal sealed class SandboxContext : IDisposable
 {
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000:Dispose objects before losing scope", Justification = "The HttpClient owns the handler (disposeHandler: true) and Dispose disposes the HttpClient.")]
     public SandboxContext(SandboxState state, RequestLog requests, SandboxServer server)
     {
         State = state;
         Requests = requests;
         Server = server;
-        var handler = new SocketsHttpHandler { AllowAutoRedirect = false, UseProxy = false };
-        try
+        OutboundHttp = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseProxy = false }, disposeHandler: true)
         {
-            OutboundHttp = new HttpClient(handler, disposeHandler: true) { Timeout = TimeSpan.FromSeconds(10) };
-        }
-        catch
-        {
-            handler.Dispose();
-            throw;
-        }
+            Timeout = TimeSpan.FromSeconds(10),
+        };
     }
 
     public SandboxState State { get; }
