@@ -93,15 +93,13 @@ BeforeAll {
         $script:captured = & {
             $script:sb | Connect-ScimGraph -PassThru -Verbose -Debug
             Get-ScimGraphSession
-            Invoke-GuidePipeline -Sandbox $script:sb -BackupPath $backups -WhatIf -Verbose -Debug
             # A wrong token: Set-ScimTenant's Test Connection fails (CredentialsRejected).
             Get-ScimApplication 'Pulumi Cloud' | Set-ScimTenant -OrganizationName acme -Token $wrongToken -Verbose -Debug
             # The pipeline with a quarter of the requests faulted (resets included), so retries are logged too.
             Invoke-RestMethod -Method Post -Uri ([Uri]::new($script:sb.GraphUri, '/_sandbox/faults')) -ContentType 'application/json' -Body '{"ratio":0.25,"kinds":["429","503","504","reset"],"retryAfterSeconds":0.05,"seed":3}'
             Invoke-GuidePipeline -Sandbox $script:sb -BackupPath $backups -Verbose -Debug
             Invoke-RestMethod -Method Post -Uri ([Uri]::new($script:sb.GraphUri, '/_sandbox/faults')) -ContentType 'application/json' -Body '{"ratio":0}'
-            # Again, with the scope changed and -WhatIf, then for real: the token goes through Test Connection and the PUT.
-            Get-ScimApplication 'Pulumi Cloud' | Set-ScimTenant -OrganizationName acme -Token $script:token -Scope All -WhatIf -Verbose -Debug
+            # Again, with the scope changed: the token goes through Test Connection and the PUT.
             Get-ScimApplication 'Pulumi Cloud' | Set-ScimTenant -OrganizationName acme -Token $script:token -Scope AssignedOnly -NotificationEmail 'ops@contoso.example' -Verbose -Debug
             # A token sent to a Tenant URL on another host that refuses it.
             Get-ScimApplication 'Pulumi Cloud' | Set-ScimTenant -OrganizationName acme -Token $script:token -ApiUrl $script:otherHost -Verbose -Debug
@@ -134,6 +132,28 @@ BeforeAll {
     }
     $script:errorEntries = @($Error)
 
+    # 5. -WhatIf writes its 'What if:' lines to the host: they are searched too, from a fresh pwsh whose output is
+    # captured (so they stay out of the test log), against a sandbox of the same seed; its Graph token joins the secrets.
+    $childToken = Join-Path $TestDrive 'child-graph-token.txt'
+    $script:whatIfText = (Invoke-Pwsh @"
+Import-Module '$ModulePath'
+`$sb = Start-ScimSandbox -SeedPath '$seedFile'
+try {
+    Set-Content -Path '$childToken' -NoNewline -Value ([System.Net.NetworkCredential]::new('', `$sb.AccessToken).Password)
+    `$sb | Connect-ScimGraph
+    `$token = (`$sb.Organizations | Where-Object Name -eq 'acme').Token
+    & {
+        Get-ScimApplication 'Pulumi Cloud' | Set-ScimTenant -OrganizationName acme -Token `$token -WhatIf -Verbose -Debug |
+            Set-ScimUserMapping -WhatIf -Verbose -Debug | Enable-ScimGroupProvisioning -WhatIf -Verbose -Debug |
+            Add-ScimAssignment -Group 'Platform Team' -WhatIf -Verbose -Debug | Start-ScimProvisioning -WhatIf -Verbose -Debug
+        Get-ScimApplication 'Pulumi Cloud' | Set-ScimTenant -OrganizationName acme -Token `$token -Scope All -WhatIf -Verbose -Debug
+    } *>&1 | Out-String -Width 200
+}
+finally { `$sb | Stop-ScimSandbox }
+"@) -join "`n"
+    $script:secrets['Graph access token (-WhatIf run)'] = Get-Content $childToken -Raw
+    Remove-Item $childToken
+
     # Collect the other runspaces.
     $script:connectOutput = @($connect.EndInvoke($connectHandle))
     $script:connectStreams = @($connect.Streams.Error) + @($connect.Streams.Verbose) + @($connect.Streams.Debug) + @($connect.Streams.Warning) + @($connect.Streams.Information)
@@ -152,6 +172,7 @@ BeforeAll {
     foreach ($item in $script:connectOutput + $script:connectStreams) { Add-Haystack $script:haystack "Connect-ScimGraph -ClientSecret runspace: $($item.GetType().Name)" $item }
     foreach ($item in $script:progressRecords + $script:progressStreams) { Add-Haystack $script:haystack "progress runspace: $($item.GetType().Name)" $item }
     Add-Haystack $script:haystack 'transcript' (Get-Content $transcript -Raw)
+    Add-Haystack $script:haystack '-WhatIf run (host output)' $script:whatIfText
     foreach ($f in Get-ChildItem $backups, $exports -Recurse -File) { Add-Haystack $script:haystack "file $($f.Name)" (Get-Content $f.FullName -Raw) }
     foreach ($s in $script:sb, $script:sb2) {
         Add-Haystack $script:haystack 'sandbox request log' ((Invoke-WebRequest -Uri ([Uri]::new($s.GraphUri, '/_sandbox/requests'))).Content)
@@ -173,7 +194,7 @@ Describe 'What a run leaves behind' {
         $script:progressRecords.Count | Should -BeGreaterThan 0
         $script:errorEntries.Count | Should -BeGreaterOrEqual 5
         (Get-ChildItem (Join-Path $TestDrive 'backups') -Recurse -File).Count | Should -BeGreaterThan 1
-        $script:haystack | Where-Object Label -eq 'transcript' | ForEach-Object Text | Should -Match 'What if:'
+        $script:haystack | Where-Object Label -eq '-WhatIf run (host output)' | ForEach-Object Text | Should -Match 'What if: Set the Pulumi tenant'
         (($script:captured | Where-Object { $_ -is [System.Management.Automation.DebugRecord] }).Message -join "`n") | Should -Match 'POST /v1.0/\S*/validateCredentials -> 204'
         (($script:captured | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message -join "`n") | Should -Match 'reading back before sending it again|as Retry-After asks'
         $script:connectOutput | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] } | ForEach-Object FullyQualifiedErrorId |
