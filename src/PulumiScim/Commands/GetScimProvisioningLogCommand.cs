@@ -1,6 +1,5 @@
 // Copyright (c) PulumiScim contributors. Licensed under the MIT License.
 
-using System.Globalization;
 using System.Management.Automation;
 using System.Text.Json;
 using PulumiScim.Graph;
@@ -89,56 +88,18 @@ public sealed class GetScimProvisioningLogCommand : ScimSessionCmdletBase
             return;
         }
 
-        var clauses = new List<string>();
-        if (app is not null)
-        {
-            clauses.Add($"jobId eq {ApplicationQueries.ODataLiteral(app.JobId!)}");
-        }
-
-        // activityDateTime supports eq, gt and lt only ("provisioningObjectSummary resource type"): the inclusive bounds
-        // are sent as gt one tick before -Since and lt one tick after -Until.
-        if (Since is { } since)
-        {
-            clauses.Add($"activityDateTime gt {since.ToUniversalTime().AddTicks(-1).ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ", CultureInfo.InvariantCulture)}");
-        }
-
-        if (Until is { } until)
-        {
-            clauses.Add($"activityDateTime lt {until.ToUniversalTime().AddTicks(1).ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ", CultureInfo.InvariantCulture)}");
-        }
-
-        if (Status is not null)
-        {
-            clauses.Add($"provisioningStatusInfo/status eq {ApplicationQueries.ODataLiteral(Status.ToLowerInvariant())}");
-        }
-
-        if (Action is not null)
-        {
-            clauses.Add($"provisioningAction eq {ApplicationQueries.ODataLiteral(char.ToLowerInvariant(Action[0]) + Action[1..])}");
-        }
-
-        if (CycleId is not null)
-        {
-            clauses.Add($"cycleId eq {ApplicationQueries.ODataLiteral(CycleId)}");
-        }
-
+        string? userId = null;
         if (User is not null)
         {
-            string? id = ResolveUserId(session);
-            if (id is null)
+            userId = ResolveUserId(session);
+            if (userId is null)
             {
                 return;
             }
-
-            clauses.Add($"sourceIdentity/id eq {ApplicationQueries.ODataLiteral(id)}");
         }
 
         int top = First > 0 ? Math.Min(First, PageSize) : PageSize;
-        string path = ApplicationQueries.WithQuery(
-            "auditLogs/provisioning",
-            ("$filter", clauses.Count == 0 ? null : string.Join(" and ", clauses)),
-            ("$top", top.ToString(CultureInfo.InvariantCulture)),
-            ("$orderby", "activityDateTime desc"));
+        string path = LogQueries.FirstPage(new LogQuery(app?.JobId, Since, Until, Status, Action, CycleId, userId, top));
         Stream(session.Graph, path);
     }
 

@@ -1,0 +1,58 @@
+// Copyright (c) PulumiScim contributors. Licensed under the MIT License.
+
+using System.Globalization;
+
+namespace PulumiScim.Graph;
+
+/// <summary>What a caller asks of the provisioning logs; null members filter nothing.</summary>
+/// <param name="JobId">The provisioning job's id.</param>
+/// <param name="Since">Entries at or after this time (inclusive).</param>
+/// <param name="Until">Entries at or before this time (inclusive).</param>
+/// <param name="Status">success, failure, skipped or warning (any case).</param>
+/// <param name="Action">create, update, delete, disable, other (any case).</param>
+/// <param name="CycleId">One cycle's id.</param>
+/// <param name="UserId">The source user's object id.</param>
+/// <param name="Top">Entries a page.</param>
+internal sealed record LogQuery(string? JobId, DateTime? Since, DateTime? Until, string? Status, string? Action, string? CycleId, string? UserId, int Top);
+
+/// <summary>The Graph door's provisioning-log query (List provisioningObjectSummary), newest first.</summary>
+internal static class LogQueries
+{
+    /// <summary>The first page's path and query; later pages follow <c>@odata.nextLink</c>.</summary>
+    public static string FirstPage(LogQuery q)
+    {
+        var clauses = new List<string>();
+        Add(clauses, "jobId eq ", q.JobId);
+        // activityDateTime supports eq, gt and lt only ("provisioningObjectSummary resource type"): the inclusive bounds
+        // are sent as gt one tick before Since and lt one tick after Until.
+        if (q.Since is { } since)
+        {
+            clauses.Add("activityDateTime gt " + Timestamp(since.ToUniversalTime().AddTicks(-1)));
+        }
+
+        if (q.Until is { } until)
+        {
+            clauses.Add("activityDateTime lt " + Timestamp(until.ToUniversalTime().AddTicks(1)));
+        }
+
+        Add(clauses, "provisioningStatusInfo/status eq ", q.Status?.ToLowerInvariant());
+        Add(clauses, "provisioningAction eq ", q.Action is { Length: > 0 } a ? char.ToLowerInvariant(a[0]) + a[1..] : null);
+        Add(clauses, "cycleId eq ", q.CycleId);
+        Add(clauses, "sourceIdentity/id eq ", q.UserId);
+        return ApplicationQueries.WithQuery(
+            "auditLogs/provisioning",
+            ("$filter", clauses.Count == 0 ? null : string.Join(" and ", clauses)),
+            ("$top", q.Top.ToString(CultureInfo.InvariantCulture)),
+            ("$orderby", "activityDateTime desc"));
+    }
+
+    private static void Add(List<string> clauses, string clause, string? value)
+    {
+        if (value is not null)
+        {
+            clauses.Add(clause + ApplicationQueries.ODataLiteral(value));
+        }
+    }
+
+    private static string Timestamp(DateTime utc) => utc.ToString("yyyy-MM-ddTHH:mm:ss.fffffffZ", CultureInfo.InvariantCulture);
+}
