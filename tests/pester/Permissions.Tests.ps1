@@ -30,6 +30,8 @@ BeforeDiscovery {
         @{ Cmdlet = 'Invoke-ScimProvisioningOnDemand'; Option = @('User'); Run = { param($s) Invoke-ScimProvisioningOnDemand -DisplayName 'Perm App' -User 'grace@contoso.example' -Confirm:$false -Session $s } }
         @{ Cmdlet = 'Test-ScimConfiguration'; Option = @(); Run = { param($s) Test-ScimConfiguration -DisplayName 'Perm App' -Session $s } }
         @{ Cmdlet = 'Test-ScimConfiguration'; Option = @('IncludeUsers'); Run = { param($s) Test-ScimConfiguration -DisplayName 'Perm App' -IncludeUsers -Session $s } }
+        @{ Cmdlet = 'Test-ScimConfiguration'; Option = @('User'); Run = { param($s) Test-ScimConfiguration -DisplayName 'Perm App' -User 'ada@contoso.example' -Session $s } }
+        @{ Cmdlet = 'Test-ScimConfiguration'; Option = @('Group'); Run = { param($s) Test-ScimConfiguration -DisplayName 'Perm App' -Group 'SRE' -Session $s } }
         @{ Cmdlet = 'Get-ScimProvisioningLog'; Option = @(); Run = { param($s) Get-ScimProvisioningLog -Session $s } }
         @{ Cmdlet = 'Get-ScimProvisioningLog'; Option = @('DisplayName'); Run = { param($s) Get-ScimProvisioningLog -DisplayName 'Perm App' -Session $s } }
         @{ Cmdlet = 'Get-ScimProvisioningLog'; Option = @('User'); Run = { param($s) Get-ScimProvisioningLog -User 'grace@contoso.example' -Session $s } }

@@ -151,7 +151,7 @@ internal static class CmdletPermissions
         ["Add-ScimAssignment"] = Row(s_app, Always(ReadAssignments), Always(Assign), When(ReadUsers, "User"), When(ReadGroups, "Group")),
         ["Remove-ScimAssignment"] = Row(s_app, Always(ReadAssignments), Always(Unassign), When(ReadUsers, "User"), When(ReadGroups, "Group")),
         ["Invoke-ScimProvisioningOnDemand"] = Row(s_app, When(ReadUsers, "User"), When(ReadGroups, "Group")),
-        ["Test-ScimConfiguration"] = Row(s_app, Always(ReadAssignments), When(ReadMembers, "IncludeUsers"), When(ReadUsers, "IncludeUsers"), When(ReadLogs, "IncludeUsers")),
+        ["Test-ScimConfiguration"] = Row(s_app, Always(ReadAssignments), When(ReadUsers, "User", "IncludeUsers"), When(ReadGroups, "Group"), When(ReadMembers, "IncludeUsers"), When(ReadLogs, "IncludeUsers")),
         ["Compare-ScimProvisioning"] = Row(s_app, Always(ReadAssignments), Always(ReadMembers), Always(ReadUsers), Always(ReadLogs)),
         ["Get-ScimProvisioningLog"] = Row([Always(ReadLogs), When(FindApp, "DisplayName"), When(Synchronization, "DisplayName"), When(ReadUsers, "User")]),
     };
