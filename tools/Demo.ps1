@@ -51,9 +51,9 @@ try {
         if ($status) {
             $status | Format-List Health, Verdict, LastCycleState, Exported, Escrowed | Out-Host
             Write-Host "The provisioning logs' failures (the guide's last step):" -ForegroundColor Cyan
-            $app | Get-ScimProvisioningLog -Status Failure | Format-Table User, ErrorCode, Reason -Wrap | Out-Host
+            $app | Get-ScimProvisioningLog -Status Failure | Out-Host   # the module's 80-column view: Pulumi's own words
             Write-Host "And now the pre-flight knows about bob too:" -ForegroundColor Cyan
-            $app | Test-ScimConfiguration -IncludeUsers | Where-Object { -not $_.Passed } | Format-Table Name, Actual -Wrap | Out-Host
+            $app | Test-ScimConfiguration -IncludeUsers | Where-Object { -not $_.Passed } | Out-Host
         }
     }
 }
