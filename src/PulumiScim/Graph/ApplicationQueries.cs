@@ -11,6 +11,14 @@ internal static class ApplicationQueries
     /// <summary>The service principal properties the module reads.</summary>
     public const string SpSelect = "id,appId,displayName,appRoles,appRoleAssignmentRequired,replyUrls,servicePrincipalNames,preferredSingleSignOnMode,applicationTemplateId,tags";
 
+    /// <summary>Graph's limit of values in one <c>in</c> clause on directory objects (docs/graph-facts.md, "Queries").</summary>
+    public const int MaxInValues = 15;
+
+    /// <summary>A <c>$filter</c> matching <paramref name="property"/> to one of at most <see cref="MaxInValues"/> values: <c>eq</c> for one, <c>in (...)</c> for more.</summary>
+    public static string EqOrIn(string property, IReadOnlyList<string> values) => values.Count == 1
+        ? $"{property} eq {ODataLiteral(values[0])}"
+        : $"{property} in ({string.Join(",", values.Select(ODataLiteral))})";
+
     /// <summary>Quotes a string for an OData literal: <c>'O''Brien'</c>.</summary>
     public static string ODataLiteral(string value) => "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
 

@@ -12,11 +12,6 @@ namespace PulumiScim.Graph;
 /// </summary>
 internal static class ComparisonQueries
 {
-    /// <summary>
-    /// Graph allows at most 15 values in one <c>in</c> clause (docs/graph-facts.md, "Queries").
-    /// </summary>
-    public const int MaxInValues = 15;
-
     /// <summary>How many pages of failed log entries to read, newest first ($top 1000 each).</summary>
     public const int MaxFailurePages = 5;
 
@@ -38,11 +33,9 @@ internal static class ComparisonQueries
     {
         var found = new List<JsonObject>();
         string selected = string.Join(",", select);
-        foreach (string[] chunk in values.Distinct(StringComparer.OrdinalIgnoreCase).Chunk(MaxInValues))
+        foreach (string[] chunk in values.Distinct(StringComparer.OrdinalIgnoreCase).Chunk(ApplicationQueries.MaxInValues))
         {
-            string filter = chunk.Length == 1
-                ? $"{property} eq {ApplicationQueries.ODataLiteral(chunk[0])}"
-                : $"{property} in ({string.Join(",", chunk.Select(ApplicationQueries.ODataLiteral))})";
+            string filter = ApplicationQueries.EqOrIn(property, chunk);
             await foreach (JsonObject u in graph.ListAsync(ApplicationQueries.WithQuery("users", ("$filter", filter), ("$select", selected), ("$top", "999")), ct).ConfigureAwait(false))
             {
                 found.Add(u);

@@ -65,11 +65,9 @@ internal static class PrincipalQueries
         }
 
         // Names in batches of 15 with the 'in' operator (docs/graph-facts.md, "Queries").
-        foreach (string[] chunk in names.Chunk(15))
+        foreach (string[] chunk in names.Chunk(ApplicationQueries.MaxInValues))
         {
-            string filter = chunk.Length == 1
-                ? $"displayName eq {ApplicationQueries.ODataLiteral(chunk[0])}"
-                : $"displayName in ({string.Join(",", chunk.Select(ApplicationQueries.ODataLiteral))})";
+            string filter = ApplicationQueries.EqOrIn("displayName", chunk);
             var found = new List<JsonObject>();
             await foreach (JsonObject g in graph.ListAsync(ApplicationQueries.WithQuery("groups", ("$filter", filter), ("$select", GroupSelect)), ct).ConfigureAwait(false))
             {
