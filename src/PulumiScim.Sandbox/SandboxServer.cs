@@ -198,7 +198,8 @@ public sealed class SandboxServer : IDisposable
         _stopping.Dispose();
     }
 
-    private static int FreePort()
+    /// <summary>A port on 127.0.0.1 nothing listens on right now (the system picks it; the probe is closed first).</summary>
+    internal static int FreePort()
     {
         using var l = new TcpListener(IPAddress.Loopback, 0);
         l.Start();

@@ -597,7 +597,7 @@ public sealed class EngineCycleTests : EngineHarness
     [Fact]
     public async Task UnreachableTenantUrl_FailsTheCycle()
     {
-        int closedPort = Ports.Free();
+        int closedPort = SandboxServer.FreePort();
         string job = await ConfigureAsync(baseAddress: $"http://127.0.0.1:{closedPort}/scim/v2/acme");
         await AssignAsync(GraceId);
         JsonObject after = await StartAndWaitAsync(job);

@@ -16,7 +16,7 @@ public sealed class FakeScimServer : IDisposable
     public FakeScimServer(string token)
     {
         Token = token;
-        Port = Ports.Free();
+        Port = SandboxServer.FreePort();
         _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
         _listener.Start();
         _ = Task.Run(LoopAsync);
@@ -154,7 +154,7 @@ public sealed class GraphValidateCredentialsTests : GraphTestClient
     [Fact]
     public async Task UnreachableHost_Is400Unavailable()
     {
-        int closedPort = Ports.Free();
+        int closedPort = SandboxServer.FreePort();
         GraphAnswer a = await PostAsync(SyncPath("/jobs/validateCredentials"), Body($"http://127.0.0.1:{closedPort}/scim/v2/acme", GoodToken));
         Assert.Equal(HttpStatusCode.BadRequest, a.Status);
         Assert.Equal(CredentialValidator.UnavailableCode, a.ErrorCode);
