@@ -15,12 +15,16 @@ internal sealed class SandboxOptions
 
     public bool ThrottleProvisioningLogs { get; set; }
 
+    /// <summary>How long every Graph and SCIM request is delayed server-side (the latency model).</summary>
+    public int LatencyMs { get; set; }
+
     public static SandboxOptions From(JsonObject? options) => new()
     {
         ReplicationDelayMs = options?["replicationDelayMs"]?.GetValue<int>() ?? 0,
         CycleDelayMs = options?["cycleDelayMs"]?.GetValue<int>() ?? 0,
         PageSize = options?["pageSize"]?.GetValue<int>() ?? 50,
         ThrottleProvisioningLogs = options?["throttleProvisioningLogs"]?.GetValue<bool>() ?? false,
+        LatencyMs = options?["latencyMs"]?.GetValue<int>() ?? 0,
     };
 }
 

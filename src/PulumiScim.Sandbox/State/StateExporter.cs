@@ -61,6 +61,7 @@ internal static class StateExporter
                     ["cycleDelayMs"] = state.Options.CycleDelayMs,
                     ["pageSize"] = state.Options.PageSize,
                     ["throttleProvisioningLogs"] = state.Options.ThrottleProvisioningLogs,
+                    ["latencyMs"] = state.Options.LatencyMs,
                 },
             };
         }
