@@ -7,15 +7,16 @@ namespace PulumiScim.Sandbox.Http;
 
 /// <summary>
 /// Every Graph and SCIM request served: <c>{ method, path, query, status, startedAt, durationMs, startMs, endMs,
-/// roundTrip }</c>. <c>startMs</c> and <c>endMs</c> are monotonic milliseconds since the sandbox started: when the
-/// request arrived and when its answer was ready to send (after the latency model's delay). <c>roundTrip</c> is true
+/// roundTrip }</c>. <c>startMs</c> and <c>endMs</c> are monotonic milliseconds on one clock for every sandbox of the
+/// process (since the first one started): when the request arrived and when its answer was ready to send (after the latency model's delay). <c>roundTrip</c> is true
 /// for a request that came over HTTP, false for one served inside another (an inner request of a JSON batch).
 /// </summary>
 internal sealed class RequestLog
 {
     private readonly object _sync = new();
     private readonly List<JsonObject> _entries = [];
-    private readonly long _origin = Stopwatch.GetTimestamp();
+    // One clock for every sandbox of the process, so the logs of several sandboxes (many tenants) can be merged.
+    private static readonly long s_origin = Stopwatch.GetTimestamp();
 
     /// <summary>Logs one request.</summary>
     /// <param name="request">The request.</param>
@@ -26,8 +27,8 @@ internal sealed class RequestLog
     /// <param name="roundTrip">False for a request served inside another one (a batch's inner request).</param>
     public void Add(SandboxRequest request, int status, DateTime startedAt, long startTimestamp, long endTimestamp, bool roundTrip = true)
     {
-        double startMs = Stopwatch.GetElapsedTime(_origin, startTimestamp).TotalMilliseconds;
-        double endMs = Stopwatch.GetElapsedTime(_origin, endTimestamp).TotalMilliseconds;
+        double startMs = Stopwatch.GetElapsedTime(s_origin, startTimestamp).TotalMilliseconds;
+        double endMs = Stopwatch.GetElapsedTime(s_origin, endTimestamp).TotalMilliseconds;
         var entry = new JsonObject
         {
             ["method"] = request.Method,

@@ -62,6 +62,7 @@ internal static class StateExporter
                     ["pageSize"] = state.Options.PageSize,
                     ["throttleProvisioningLogs"] = state.Options.ThrottleProvisioningLogs,
                     ["latencyMs"] = state.Options.LatencyMs,
+                    ["firstPartyServicePrincipals"] = state.Options.FirstPartyServicePrincipals,
                 },
             };
         }
