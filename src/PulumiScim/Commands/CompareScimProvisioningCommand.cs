@@ -96,7 +96,7 @@ public sealed class CompareScimProvisioningCommand : ScimApplicationCmdletBase
     {
         try
         {
-            return PulumiScimReader.Create(_tenantUrl, Token);
+            return PulumiScimReader.Create(_tenantUrl, Token, app.Session.Graph.Retry);
         }
         catch (ArgumentException ex)
         {
@@ -112,7 +112,7 @@ public sealed class CompareScimProvisioningCommand : ScimApplicationCmdletBase
         bool refused = ex.Status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden;
         WriteError(Error(
             refused ? "PulumiTokenRejected" : "PulumiReadFailed",
-            refused ? ErrorCategory.AuthenticationError : ErrorCategory.ConnectionError,
+            refused ? ErrorCategory.AuthenticationError : ex.Status == HttpStatusCode.TooManyRequests ? ErrorCategory.LimitsExceeded : ErrorCategory.ConnectionError,
             app,
             ex.Message,
             refused
