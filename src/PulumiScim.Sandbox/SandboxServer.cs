@@ -42,6 +42,7 @@ public sealed class SandboxServer : IDisposable
         Tokens = new SandboxTokens(() => _state.TenantId);
         _accessToken = Tokens.Issue(DefaultCaller, DefaultTokenLifetime);
         _context = new SandboxContext(state, _requestLog, this);
+        BatchRoutes.Register(_router, _context, DispatchInnerAsync);
         GraphRoutes.Register(_router, _context);
         Scim.ScimRoutes.Register(_router, _context);
         ControlRoutes.Register(_router, _context);
@@ -331,6 +332,16 @@ public sealed class SandboxServer : IDisposable
         }
 
         return Task.Delay(latencyMs, _stopping.Token);
+    }
+
+    /// <summary>One request of a JSON batch: dispatched and logged like a direct request (no latency of its own).</summary>
+    private async Task<SandboxResponse> DispatchInnerAsync(SandboxRequest request)
+    {
+        DateTime started = DateTime.UtcNow;
+        long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+        SandboxResponse response = await DispatchAsync(request).ConfigureAwait(false);
+        _requestLog.Add(request, response.Abort ? 0 : response.Status, started, t0, System.Diagnostics.Stopwatch.GetTimestamp(), roundTrip: false);
+        return response;
     }
 
     private async Task<SandboxResponse> DispatchAsync(SandboxRequest request)

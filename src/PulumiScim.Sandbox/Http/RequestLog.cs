@@ -41,6 +41,11 @@ internal sealed class RequestLog
             ["endMs"] = Math.Round(endMs, 3),
             ["roundTrip"] = roundTrip,
         };
+        if (!roundTrip)
+        {
+            entry["inBatch"] = true;
+        }
+
         lock (_sync)
         {
             _entries.Add(entry);
