@@ -152,34 +152,52 @@ public sealed class ConnectScimGraphCommand : ScimCmdletBase
     /// <inheritdoc/>
     protected override void ProcessRecord()
     {
-        if (ParameterSetName == SandboxSet)
+        bool sandbox = ParameterSetName == SandboxSet;
+        if (sandbox)
         {
             AdoptSandboxCloud();
         }
 
-        GraphCloud cloud;
-        try
-        {
-            cloud = GraphCloud.For(Environment);
-        }
-        catch (NotSupportedException ex)
-        {
-            ThrowTerminatingError(new ErrorRecord(ex, "CloudNotSupported", ErrorCategory.InvalidArgument, Environment));
-            return;
-        }
-
-        Uri graphRoot = ParameterSetName == SandboxSet ? Sandbox.GraphUri : GraphEndpoint ?? cloud.GraphRoot;
-        graphRoot = ValidateGraphRoot(graphRoot);
+        GraphCloud cloud = ResolveCloud();
+        Uri graphRoot = ValidateGraphRoot(sandbox ? Sandbox.GraphUri : GraphEndpoint ?? cloud.GraphRoot);
         string scope = new Uri(graphRoot, "/.default").ToString();
-        if (ParameterSetName == SandboxSet && !Sandbox.IsRunning)
+        if (sandbox && !Sandbox.IsRunning)
         {
             ThrowTerminatingError(Error("SandboxStopped", ErrorCategory.ResourceUnavailable, Sandbox, "The sandbox was stopped.", "Start a new one with Start-ScimSandbox."));
         }
 
-        ITokenSource tokens;
+        ITokenSource tokens = CreateTokenSource(cloud, scope);
+        string? token = AcquireFirstToken(tokens, scope);
+        Uri pulumiApi = sandbox ? Sandbox.PulumiApiUri : PulumiApiUrl ?? new Uri("https://api.pulumi.com");
+        ScimGraphSession session = NewSession(graphRoot, tokens, pulumiApi, token);
+        MakeCurrent(session);
+        WriteVerbose($"Connected to {graphRoot} as {session.Account ?? session.AuthType} (tenant {session.TenantId ?? "unknown"}); Tenant URLs default to {pulumiApi}.");
+        if (PassThru)
+        {
+            WriteObject(session);
+        }
+    }
+
+    /// <summary>The national cloud -Environment names, or a terminating CloudNotSupported.</summary>
+    private GraphCloud ResolveCloud()
+    {
         try
         {
-            tokens = BuildTokenSource(cloud, scope);
+            return GraphCloud.For(Environment);
+        }
+        catch (NotSupportedException ex)
+        {
+            ThrowTerminatingError(new ErrorRecord(ex, "CloudNotSupported", ErrorCategory.InvalidArgument, Environment));
+            return null!;
+        }
+    }
+
+    /// <summary>The parameter set's token source; a credential parameter Azure.Identity refuses is a terminating error naming it.</summary>
+    private ITokenSource CreateTokenSource(GraphCloud cloud, string scope)
+    {
+        try
+        {
+            return BuildTokenSource(cloud, scope);
         }
         catch (ArgumentException ex)
         {
@@ -194,30 +212,39 @@ public sealed class ConnectScimGraphCommand : ScimCmdletBase
                 tenant ? $"'{TenantId}' is not a tenant id: {ex.Message}" : ex.Message,
                 tenant ? "Pass the directory (tenant) id, a GUID, or a domain such as contoso.onmicrosoft.com." : "Check the connection parameters.",
                 ex));
-            return;
+            return null!;
         }
+    }
 
-        string? token = null;
-        if (tokens is CredentialTokenSource)
+    /// <summary>A credential's first token, got now so a wrong credential fails here; null for a given token.</summary>
+    private string? AcquireFirstToken(ITokenSource tokens, string scope)
+    {
+        if (tokens is not CredentialTokenSource)
         {
-            WriteVerbose($"Getting a Microsoft Graph token for {scope} through {tokens.AuthType}.");
-            try
-            {
-                token = Await(ct => tokens.GetTokenAsync(ct).AsTask());
-            }
-            catch (Exception ex) when (ex is not PipelineStoppedException)
-            {
-                ThrowTerminatingError(Error(
-                    "TokenAcquisitionFailed",
-                    ErrorCategory.AuthenticationError,
-                    ParameterSetName,
-                    $"Could not get a Microsoft Graph token through {tokens.AuthType}: {ex.Message}",
-                    "Check the tenant id, client id and credential, and that the identity has Graph application permissions (see the README).",
-                    ex));
-            }
+            return null;
         }
 
-        Uri pulumiApi = ParameterSetName == SandboxSet ? Sandbox.PulumiApiUri : PulumiApiUrl ?? new Uri("https://api.pulumi.com");
+        WriteVerbose($"Getting a Microsoft Graph token for {scope} through {tokens.AuthType}.");
+        try
+        {
+            return Await(ct => tokens.GetTokenAsync(ct).AsTask());
+        }
+        catch (Exception ex) when (ex is not PipelineStoppedException)
+        {
+            ThrowTerminatingError(Error(
+                "TokenAcquisitionFailed",
+                ErrorCategory.AuthenticationError,
+                ParameterSetName,
+                $"Could not get a Microsoft Graph token through {tokens.AuthType}: {ex.Message}",
+                "Check the tenant id, client id and credential, and that the identity has Graph application permissions (see the README).",
+                ex));
+            return null;
+        }
+    }
+
+    /// <summary>The session over a new Graph client, with the claims of the token it was made with.</summary>
+    private ScimGraphSession NewSession(Uri graphRoot, ITokenSource tokens, Uri pulumiApi, string? token)
+    {
         var graph = new GraphClient(graphRoot, tokens, new RetryPolicy(TimeSpan.FromSeconds(MaxRetryWait)));
         var session = new ScimGraphSession(
             graph,
@@ -236,17 +263,17 @@ public sealed class ConnectScimGraphCommand : ScimCmdletBase
             session.ReadClaims(new NetworkCredential(string.Empty, AccessToken).Password);
         }
 
+        return session;
+    }
+
+    /// <summary>Makes the session the current one and disposes the one it replaces.</summary>
+    private static void MakeCurrent(ScimGraphSession session)
+    {
         ScimGraphSession? previous = SessionStore.Current;
         SessionStore.Current = session;
         if (previous is not null && !ReferenceEquals(previous, session))
         {
             previous.Dispose();
-        }
-
-        WriteVerbose($"Connected to {graphRoot} as {session.Account ?? session.AuthType} (tenant {session.TenantId ?? "unknown"}); Tenant URLs default to {pulumiApi}.");
-        if (PassThru)
-        {
-            WriteObject(session);
         }
     }
 
@@ -295,83 +322,67 @@ public sealed class ConnectScimGraphCommand : ScimCmdletBase
 
     private ITokenSource BuildTokenSource(GraphCloud cloud, string scope)
     {
-        TokenCredential credential;
-        string authType;
         switch (ParameterSetName)
         {
             case SandboxSet:
                 return new SecureStringTokenSource(Sandbox.AccessToken, "Sandbox");
             case AccessTokenSet:
                 return new SecureStringTokenSource(AccessToken);
-            case ClientSecretSet:
-                credential = CredentialFactory.ClientSecret(TenantId!, ClientId!, ClientSecret, cloud);
-                authType = "ClientSecret";
-                break;
-            case CertificateThumbprintSet:
-                credential = CredentialFactory.Certificate(TenantId!, ClientId!, Found(CredentialFactory.FindCertificate(CertificateThumbprint), CertificateThumbprint, "thumbprint"), cloud);
-                authType = "Certificate";
-                break;
-            case ClientSecretCredentialSet:
-                credential = CredentialFactory.ClientSecret(TenantId!, ClientSecretCredential.UserName, ClientSecretCredential.Password, cloud);
-                authType = "ClientSecret";
-                break;
-            case CertificateSubjectNameSet:
-                credential = CredentialFactory.Certificate(TenantId!, ClientId!, Found(CredentialFactory.FindCertificateBySubject(CertificateSubjectName), CertificateSubjectName, "subject"), cloud);
-                authType = "Certificate";
-                break;
-            case CertificateSet:
-                credential = CredentialFactory.Certificate(TenantId!, ClientId!, Certificate, cloud);
-                authType = "Certificate";
-                break;
-            case CertificatePathSet:
-                string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(CertificatePath);
-                X509Certificate2 pfx;
-                try
-                {
-                    pfx = X509CertificateLoader.LoadPkcs12FromFile(path, CertificatePassword is null ? null : new NetworkCredential(string.Empty, CertificatePassword).Password);
-                }
-                catch (Exception ex) when (ex is System.Security.Cryptography.CryptographicException or IOException or UnauthorizedAccessException)
-                {
-                    ThrowTerminatingError(Error("CertificateUnreadable", ErrorCategory.ReadError, CertificatePath, $"Could not read the PFX file '{path}': {ex.Message}", "Check the path and -CertificatePassword.", ex));
-                    return null!;
-                }
-
-                credential = CredentialFactory.Certificate(TenantId!, ClientId!, pfx, cloud);
-                authType = "Certificate";
-                break;
-            case ManagedIdentitySet:
-                credential = CredentialFactory.ManagedIdentity(ClientId, cloud);
-                authType = "ManagedIdentity";
-                break;
-            case DeviceCodeSet:
-                credential = CredentialFactory.DeviceCode(TenantId, ClientId, cloud, (info, _) =>
-                {
-                    GraphEvents.Warning(info.Message);
-                    return Task.CompletedTask;
-                });
-                authType = "DeviceCode";
-                break;
-            case InteractiveSet:
-                credential = CredentialFactory.Interactive(TenantId, ClientId, cloud);
-                authType = "Interactive";
-                break;
-            case AzureCliSet:
-                credential = CredentialFactory.AzureCli(TenantId);
-                authType = "AzureCli";
-                break;
-            case WorkloadIdentitySet:
-                credential = CredentialFactory.WorkloadIdentity(TenantId, ClientId, SessionState.Path.GetUnresolvedProviderPathFromPSPath(FederatedTokenFile), cloud);
-                authType = "WorkloadIdentity";
-                break;
-            default:
-                throw new PSNotSupportedException(ParameterSetName);
         }
+
+        (TokenCredential credential, string authType) = ParameterSetName switch
+        {
+            ClientSecretSet => (CredentialFactory.ClientSecret(TenantId!, ClientId!, ClientSecret, cloud), "ClientSecret"),
+            ClientSecretCredentialSet => (CredentialFactory.ClientSecret(TenantId!, ClientSecretCredential.UserName, ClientSecretCredential.Password, cloud), "ClientSecret"),
+            CertificateThumbprintSet or CertificateSubjectNameSet or CertificateSet or CertificatePathSet =>
+                (CredentialFactory.Certificate(TenantId!, ClientId!, SelectCertificate(), cloud), "Certificate"),
+            _ => (UserOrHostCredential(cloud), ParameterSetName),
+        };
 
         return new CredentialTokenSource(credential, scope, authType, TenantId)
         {
             AcquireTimeout = ParameterSetName is DeviceCodeSet or InteractiveSet ? TimeSpan.FromMinutes(5) : TimeSpan.FromSeconds(60),
         };
     }
+
+    /// <summary>The certificate the certificate parameter sets name: found in a store, read from a PFX file, or given.</summary>
+    private X509Certificate2 SelectCertificate() => ParameterSetName switch
+    {
+        CertificateThumbprintSet => Found(CredentialFactory.FindCertificate(CertificateThumbprint), CertificateThumbprint, "thumbprint"),
+        CertificateSubjectNameSet => Found(CredentialFactory.FindCertificateBySubject(CertificateSubjectName), CertificateSubjectName, "subject"),
+        CertificatePathSet => LoadPfx(),
+        _ => Certificate,
+    };
+
+    /// <summary>The PFX file -CertificatePath names, or a terminating CertificateUnreadable.</summary>
+    private X509Certificate2 LoadPfx()
+    {
+        string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(CertificatePath);
+        try
+        {
+            return X509CertificateLoader.LoadPkcs12FromFile(path, CertificatePassword is null ? null : new NetworkCredential(string.Empty, CertificatePassword).Password);
+        }
+        catch (Exception ex) when (ex is System.Security.Cryptography.CryptographicException or IOException or UnauthorizedAccessException)
+        {
+            ThrowTerminatingError(Error("CertificateUnreadable", ErrorCategory.ReadError, CertificatePath, $"Could not read the PFX file '{path}': {ex.Message}", "Check the path and -CertificatePassword.", ex));
+            return null!;
+        }
+    }
+
+    /// <summary>The credentials that sign in a user or use the host's identity; their auth type is the parameter set's name.</summary>
+    private TokenCredential UserOrHostCredential(GraphCloud cloud) => ParameterSetName switch
+    {
+        ManagedIdentitySet => CredentialFactory.ManagedIdentity(ClientId, cloud),
+        DeviceCodeSet => CredentialFactory.DeviceCode(TenantId, ClientId, cloud, (info, _) =>
+        {
+            GraphEvents.Warning(info.Message);
+            return Task.CompletedTask;
+        }),
+        InteractiveSet => CredentialFactory.Interactive(TenantId, ClientId, cloud),
+        AzureCliSet => CredentialFactory.AzureCli(TenantId),
+        WorkloadIdentitySet => CredentialFactory.WorkloadIdentity(TenantId, ClientId, SessionState.Path.GetUnresolvedProviderPathFromPSPath(FederatedTokenFile), cloud),
+        _ => throw new PSNotSupportedException(ParameterSetName),
+    };
 
     /// <summary>A sandbox session is the sandbox's cloud; an -Environment that says otherwise is an error.</summary>
     private void AdoptSandboxCloud()

@@ -121,73 +121,18 @@ internal sealed class GraphClient : IDisposable
     {
         Uri uri = Resolve(pathOrUrl);
         TimeSpan waited = TimeSpan.Zero;
-        string shownPath = uri.AbsolutePath;
         for (int attempt = 1; ; attempt++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            using var request = new HttpRequestMessage(method, uri);
-            if (payload is not null)
+            (HttpResponseMessage? response, Exception? failure) = await SendOnceAsync(method, uri, payload, cancellationToken).ConfigureAwait(false);
+            if (response is not null && !RetryPolicy.IsRetryableStatus(response.StatusCode))
             {
-                request.Content = new ByteArrayContent(payload);
-                request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+                return await ReadAnswerAsync(response, cancellationToken).ConfigureAwait(false);
             }
 
-            HttpResponseMessage? response = null;
-            Exception? failure = null;
-            long t0 = Stopwatch.GetTimestamp();
-            Interlocked.Increment(ref _requestCount);
-            try
+            if (response is null)
             {
-                response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                throw;
-            }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException or SocketException)
-            {
-                failure = ex;
-            }
-
-            double ms = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
-            if (response is not null)
-            {
-                GraphEvents.Debug($"{method.Method} {shownPath} -> {(int)response.StatusCode} ({ms:0} ms)");
-                if (!RetryPolicy.IsRetryableStatus(response.StatusCode))
-                {
-                    using (response)
-                    {
-                        return new GraphResponse(response.StatusCode, await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false), response.Headers);
-                    }
-                }
-            }
-            else
-            {
-                GraphEvents.Debug($"{method.Method} {shownPath} -> no answer: {failure!.GetType().Name} ({ms:0} ms)");
-                if (RetryPolicy.IsUnreachable(failure))
-                {
-                    // Nothing was sent, and waiting does not make a wrong host or a stopped sandbox answer.
-                    throw new GraphRequestException(
-                        $"Could not connect to {uri.Authority} for {method.Method} {shownPath} ({failure.Message}); nothing was sent. " +
-                        "Check the Graph endpoint of the session (Get-ScimGraphSession) and the network (proxy, firewall). " +
-                        "A sandbox session: the sandbox is no longer running; start one with Start-ScimSandbox and connect to it with Connect-ScimGraph.",
-                        failure,
-                        method.Method,
-                        shownPath);
-                }
-
-                if (!RetryPolicy.IsSafeToResend(method, uri))
-                {
-                    throw new GraphRequestException(
-                        $"The connection failed during {method.Method} {shownPath} ({failure.Message}). A {method.Method} is not retried automatically " +
-                        "because it may have been applied; run the command again: it checks what is already in place before writing.",
-                        failure,
-                        method.Method,
-                        shownPath)
-                    {
-                        ConnectionFailed = true,
-                    };
-                }
+                ThrowUnlessResendable(method, uri, failure!);
             }
 
             TimeSpan? retryAfter = response is null ? null : RetryPolicy.RetryAfter(response, DateTimeOffset.UtcNow);
@@ -195,39 +140,103 @@ internal sealed class GraphClient : IDisposable
             string why = response is null ? failure!.GetType().Name : $"{(int)response.StatusCode} {response.StatusCode}";
             if (delay is null)
             {
-                if (response is not null)
-                {
-                    using (response)
-                    {
-                        var answer = new GraphResponse(response.StatusCode, await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false), response.Headers);
-                        var inner = ToException(method, shownPath, response.StatusCode, answer.Body, response.Headers);
-                        throw new GraphRequestException(
-                            $"{method.Method} {shownPath} still failed with {why} after {attempt} attempts and {waited.TotalSeconds:0.#} s of waiting " +
-                            $"(the retry budget is {Retry.MaxTotalWait.TotalSeconds:0} s; raise it with Connect-ScimGraph -MaxRetryWait). Last answer: {inner.GraphMessage}",
-                            inner,
-                            method.Method,
-                            shownPath)
-                        {
-                            StatusCode = inner.StatusCode,
-                            Code = inner.Code,
-                        };
-                    }
-                }
-
-                throw new GraphRequestException(
-                    $"{method.Method} {shownPath} still failed ({failure!.Message}) after {attempt} attempts and {waited.TotalSeconds:0.#} s of waiting " +
-                    $"(the retry budget is {Retry.MaxTotalWait.TotalSeconds:0} s; raise it with Connect-ScimGraph -MaxRetryWait).",
-                    failure,
-                    method.Method,
-                    shownPath);
+                throw await GiveUpAsync(method, uri.AbsolutePath, response, failure, why, attempt, waited, cancellationToken).ConfigureAwait(false);
             }
 
             response?.Dispose();
-            GraphEvents.Verbose($"Graph answered {why} to {method.Method} {shownPath}; waiting {delay.Value.TotalSeconds:0.###} s" +
+            GraphEvents.Verbose($"Graph answered {why} to {method.Method} {uri.AbsolutePath}; waiting {delay.Value.TotalSeconds:0.###} s" +
                 $"{(retryAfter is not null ? " as Retry-After asks" : string.Empty)} before attempt {attempt + 1}.");
             await Task.Delay(delay.Value, cancellationToken).ConfigureAwait(false);
             waited += delay.Value;
         }
+    }
+
+    /// <summary>One attempt: the answer, or the connection failure that left none (cancellation by the caller is thrown).</summary>
+    private async Task<(HttpResponseMessage? Response, Exception? Failure)> SendOnceAsync(HttpMethod method, Uri uri, byte[]? payload, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, uri);
+        if (payload is not null)
+        {
+            request.Content = new ByteArrayContent(payload);
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        }
+
+        long t0 = Stopwatch.GetTimestamp();
+        Interlocked.Increment(ref _requestCount);
+        try
+        {
+            HttpResponseMessage response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+            GraphEvents.Debug($"{method.Method} {uri.AbsolutePath} -> {(int)response.StatusCode} ({Stopwatch.GetElapsedTime(t0).TotalMilliseconds:0} ms)");
+            return (response, null);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException or SocketException)
+        {
+            GraphEvents.Debug($"{method.Method} {uri.AbsolutePath} -> no answer: {ex.GetType().Name} ({Stopwatch.GetElapsedTime(t0).TotalMilliseconds:0} ms)");
+            return (null, ex);
+        }
+    }
+
+    /// <summary>Reads the answer's body and disposes the message.</summary>
+    private static async Task<GraphResponse> ReadAnswerAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        using (response)
+        {
+            return new GraphResponse(response.StatusCode, await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false), response.Headers);
+        }
+    }
+
+    /// <summary>Throws when a broken connection must not be retried: the host is unreachable, or the request may have been applied.</summary>
+    private static void ThrowUnlessResendable(HttpMethod method, Uri uri, Exception failure)
+    {
+        string shownPath = uri.AbsolutePath;
+        if (RetryPolicy.IsUnreachable(failure))
+        {
+            // Nothing was sent, and waiting does not make a wrong host or a stopped sandbox answer.
+            throw new GraphRequestException(
+                $"Could not connect to {uri.Authority} for {method.Method} {shownPath} ({failure.Message}); nothing was sent. " +
+                "Check the Graph endpoint of the session (Get-ScimGraphSession) and the network (proxy, firewall). " +
+                "A sandbox session: the sandbox is no longer running; start one with Start-ScimSandbox and connect to it with Connect-ScimGraph.",
+                failure,
+                method.Method,
+                shownPath);
+        }
+
+        if (!RetryPolicy.IsSafeToResend(method, uri))
+        {
+            throw new GraphRequestException(
+                $"The connection failed during {method.Method} {shownPath} ({failure.Message}). A {method.Method} is not retried automatically " +
+                "because it may have been applied; run the command again: it checks what is already in place before writing.",
+                failure,
+                method.Method,
+                shownPath)
+            {
+                ConnectionFailed = true,
+            };
+        }
+    }
+
+    /// <summary>The error once the retry budget is spent: the last answer's Graph error, or the last connection failure.</summary>
+    private async Task<GraphRequestException> GiveUpAsync(
+        HttpMethod method, string shownPath, HttpResponseMessage? response, Exception? failure, string why, int attempt, TimeSpan waited, CancellationToken cancellationToken)
+    {
+        string budget = $"after {attempt} attempts and {waited.TotalSeconds:0.#} s of waiting " +
+            $"(the retry budget is {Retry.MaxTotalWait.TotalSeconds:0} s; raise it with Connect-ScimGraph -MaxRetryWait)";
+        if (response is null)
+        {
+            return new GraphRequestException($"{method.Method} {shownPath} still failed ({failure!.Message}) {budget}.", failure, method.Method, shownPath);
+        }
+
+        GraphResponse answer = await ReadAnswerAsync(response, cancellationToken).ConfigureAwait(false);
+        GraphRequestException inner = ToException(method, shownPath, answer.Status, answer.Body, answer.Headers);
+        return new GraphRequestException($"{method.Method} {shownPath} still failed with {why} {budget}. Last answer: {inner.GraphMessage}", inner, method.Method, shownPath)
+        {
+            StatusCode = inner.StatusCode,
+            Code = inner.Code,
+        };
     }
 
     /// <summary>Sends and throws <see cref="GraphRequestException"/> unless the answer is 2xx.</summary>
@@ -308,7 +317,7 @@ internal sealed class GraphClient : IDisposable
             requestId = ids.FirstOrDefault();
         }
 
-        // syncfabric answers some errors with {"Message": "..."} (graph-examples/error.404.schema-PATCH-instead-of-PUT).
+        // syncfabric answers some errors with {"Message": "..."} (e.g. 404 to a PATCH of .../schema, which takes only PUT).
         message ??= (string?)body?["Message"] ?? (string?)body?["message"];
         return new GraphRequestException(method, path, status, code, message, requestId);
     }
