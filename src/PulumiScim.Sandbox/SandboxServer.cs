@@ -42,6 +42,7 @@ public sealed class SandboxServer : IDisposable
         Tokens = new SandboxTokens(() => _state.TenantId);
         _accessToken = Tokens.Issue(DefaultCaller, DefaultTokenLifetime);
         _context = new SandboxContext(state, _requestLog, this);
+        BatchRoutes.Register(_router, _context, DispatchInnerAsync);
         GraphRoutes.Register(_router, _context);
         Scim.ScimRoutes.Register(_router, _context);
         ControlRoutes.Register(_router, _context);
@@ -89,6 +90,21 @@ public sealed class SandboxServer : IDisposable
 
     /// <summary>The secret the managed-identity endpoint expects in <c>X-IDENTITY-HEADER</c>, as for <c>IDENTITY_HEADER</c>.</summary>
     public string IdentityHeader { get; } = "msi." + Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
+
+    /// <summary>
+    /// How long every Graph and SCIM request is delayed, server-side and each on its own, as a network round trip to
+    /// the real services would delay it (<c>options.latencyMs</c> of the seed; 0 by default). Setting it takes effect
+    /// for the requests that arrive afterwards; <c>POST /_sandbox/state</c> sets it from the new seed's options.
+    /// </summary>
+    public int LatencyMs
+    {
+        get => _state.Options.LatencyMs;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            _state.Options.LatencyMs = value;
+        }
+    }
 
     /// <summary>Whether the sandbox still serves requests.</summary>
     public bool IsRunning => !_stopping.IsCancellationRequested;
@@ -240,8 +256,9 @@ public sealed class SandboxServer : IDisposable
         SandboxResponse response;
         try
         {
-            request = SandboxRequest.FromListener(ctx.Request);
+            request = await SandboxRequest.FromListenerAsync(ctx.Request).ConfigureAwait(false);
             response = await DispatchAsync(request).ConfigureAwait(false);
+            await DelayAsNetworkAsync(request).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -251,7 +268,7 @@ public sealed class SandboxServer : IDisposable
         // Logged before the answer is sent, so a client that reads the log right after its call sees the call.
         if (request is not null && !request.Path.StartsWith("/_sandbox", StringComparison.Ordinal))
         {
-            _requestLog.Add(request, response.Abort ? 0 : response.Status, started, System.Diagnostics.Stopwatch.GetElapsedTime(t0));
+            _requestLog.Add(request, response.Abort ? 0 : response.Status, started, t0, System.Diagnostics.Stopwatch.GetTimestamp());
         }
 
         try
@@ -294,6 +311,38 @@ public sealed class SandboxServer : IDisposable
         {
             // the client went away
         }
+    }
+
+    /// <summary>
+    /// The latency model (<c>options.latencyMs</c>): THE one place a request is delayed as a network round trip would
+    /// delay it, once per request that arrived over HTTP, after its handler ran and before its answer is sent. It
+    /// awaits a timer and blocks no thread, so concurrent requests overlap as on a real network. Requests served
+    /// inside another one (the inner requests of a JSON batch) must go through <see cref="DispatchAsync"/> only,
+    /// never through <see cref="ServeAsync"/>: then the batch pays the latency once, as Graph's batching does.
+    /// The sandbox's own control endpoints (<c>/_sandbox/*</c>) and the managed-identity endpoint (on a real host it
+    /// is a local endpoint of the host, not a call across the internet) are not delayed.
+    /// </summary>
+    private Task DelayAsNetworkAsync(SandboxRequest request)
+    {
+        int latencyMs = LatencyMs;
+        if (latencyMs <= 0
+            || request.Path.StartsWith("/_sandbox", StringComparison.Ordinal)
+            || request.Path.StartsWith(ManagedIdentityRoutes.TokenPath, StringComparison.Ordinal))
+        {
+            return Task.CompletedTask;
+        }
+
+        return Task.Delay(latencyMs, _stopping.Token);
+    }
+
+    /// <summary>One request of a JSON batch: dispatched and logged like a direct request (no latency of its own).</summary>
+    private async Task<SandboxResponse> DispatchInnerAsync(SandboxRequest request)
+    {
+        DateTime started = DateTime.UtcNow;
+        long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+        SandboxResponse response = await DispatchAsync(request).ConfigureAwait(false);
+        _requestLog.Add(request, response.Abort ? 0 : response.Status, started, t0, System.Diagnostics.Stopwatch.GetTimestamp(), roundTrip: false);
+        return response;
     }
 
     private async Task<SandboxResponse> DispatchAsync(SandboxRequest request)

@@ -60,6 +60,24 @@ Describe 'Get-ScimApplication' {
         @($r).Count | Should -Be 2
     }
 
+    It 'lists only enterprise apps, as the portal does, in a tenant full of Microsoft''s service principals' {
+        $other = Start-ScimSandbox -SeedPath (New-SeedFile @{ firstPartyServicePrincipals = 300 } (Join-Path $TestDrive 'big.json'))
+        try {
+            $s = $other | Connect-ScimGraph -PassThru
+            Clear-SandboxRequests $other
+            @(Get-ScimApplication -Session $s).ServicePrincipalId | Should -Be @($script:spId)
+            @(Get-ScimApplication 'Pulumi*' -Session $s).ServicePrincipalId | Should -Be @($script:spId)
+            $lists = @(Get-LoggedRequests $other { $_.path -eq '/v1.0/servicePrincipals' })
+            $lists.Count | Should -Be 2 -Because 'one page of enterprise apps each, not 301 service principals over pages'
+            [uri]::UnescapeDataString($lists[0].query) | Should -Match "tags/any\(t:t eq 'WindowsAzureActiveDirectoryIntegratedApp'\)"
+            [uri]::UnescapeDataString($lists[1].query) | Should -Match "startswith\(displayName,'Pulumi'\) and tags/any"
+        }
+        finally {
+            $other | Stop-ScimSandbox
+            $script:sb | Connect-ScimGraph
+        }
+    }
+
     It 'escapes quotes in names' {
         Get-ScimApplication -DisplayName "O'Brien's app" -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         $last = (Get-SandboxRequests $script:sb)[-1]
@@ -86,6 +104,25 @@ Describe 'Start-ScimSandbox' {
             $script:sb | Connect-ScimGraph
         }
         $other.IsRunning | Should -BeFalse
+    }
+
+    It 'delays every Graph answer by -LatencyMs, server-side, and lets a script change it' {
+        $slow = Start-ScimSandbox -LatencyMs 150
+        try {
+            $slow.LatencyMs | Should -Be 150
+            $s = $slow | Connect-ScimGraph -PassThru
+            Clear-SandboxRequests $slow
+            Get-ScimApplication 'Pulumi Cloud' -Session $s | Out-Null
+            $log = @(Get-SandboxRequests $slow)
+            $log.Count | Should -BeGreaterThan 0
+            $log | ForEach-Object { $_.endMs - $_.startMs | Should -BeGreaterOrEqual 150 }
+            $slow.LatencyMs = 0
+            (Invoke-RestMethod -Uri ([Uri]::new($slow.GraphUri, '/_sandbox/options'))).latencyMs | Should -Be 0
+        }
+        finally {
+            $slow | Stop-ScimSandbox
+            $script:sb | Connect-ScimGraph
+        }
     }
 
     It 'returns the seed''s organizations with their tokens as secure strings' {

@@ -139,6 +139,26 @@ Describe 'Compare-ScimProvisioning after a userName mapping change' {
     }
 }
 
+Describe 'Compare-ScimProvisioning streams over Pulumi''s pages' {
+    BeforeAll {
+        # 1,000 more Pulumi users made outside Entra: 11 pages of at most 100.
+        $state = (Invoke-WebRequest -Uri ([Uri]::new($script:sb.GraphUri, '/_sandbox/state'))).Content | ConvertFrom-Json -Depth 100 -AsHashtable
+        $acme = $state.pulumi.organizations | Where-Object { $_.name -eq 'acme' }
+        $acme.users += @(1..1000 | ForEach-Object { @{ userName = "extra$_"; displayName = "Extra $_"; emails = @(@{ type = 'work'; value = "extra$_@elsewhere.example"; primary = $true }); active = $true } })
+        Invoke-RestMethod -Method Post -Uri ([Uri]::new($script:sb.GraphUri, '/_sandbox/state')) -Body ($state | ConvertTo-Json -Depth 100) -ContentType 'application/json' | Out-Null
+    }
+
+    It 'writes its first object before it has asked for Pulumi''s last page, and every object when read to the end' {
+        Clear-SandboxRequests $script:sb
+        $first = @(Get-ScimApplication 'Pulumi Cloud' | Compare-ScimProvisioning -Token $script:token | Select-Object -First 1)
+        $first | Should -HaveCount 1
+        $pages = @(Get-SandboxRequests $script:sb | Where-Object path -eq '/pulumi/scim/v2/acme/Users')
+        $pages.Count | Should -BeLessThan 11
+        $all = @(Get-ScimApplication 'Pulumi Cloud' | Compare-ScimProvisioning -Token $script:token)
+        @($all | Where-Object { $_.State -eq 'Unexpected' -and $_.Name -like 'extra*' }).Count | Should -Be 1000
+    }
+}
+
 Describe 'Compare-ScimProvisioning refuses bad input before sending anything to the wrong place' {
     It '<Name>: <Id>, no request to Pulumi' -ForEach @(
         @{ Name = 'an app whose job does not exist'; App = 'Pulumi NoJob'; Id = 'NoProvisioningJob'; Fix = 'Set-ScimTenant' }

@@ -50,11 +50,16 @@ internal static class DirectoryRoutes
 
     private static readonly string[] s_spStartsWith = ["displayName"];
 
+    // Graph: resources/serviceprincipal.md, tags: "Supports $filter (eq, not, ge, le, startsWith)", on a collection
+    // through the any lambda; 'not' needs advanced query parameters (concepts/aad-advanced-queries.md), so only
+    // tags/any(t:t eq '...') is served, which the portal's Enterprise applications list uses with
+    // 'WindowsAzureActiveDirectoryIntegratedApp'.
+    private static readonly string[] s_spAnyEq = ["tags"];
+
     public static void Register(Action<string, string, Func<SandboxRequest, SandboxResponse>> map, SandboxContext ctx)
     {
         map("GET", "/servicePrincipals", req => ListServicePrincipals(ctx, req));
-        map("GET", "/servicePrincipals/{id}", req => GraphRoutes.WithApp(ctx, req, app =>
-            SandboxResponse.Json(200, GraphRoutes.WithContext(ctx, OData.Select(app.ServicePrincipal, req.Query["$select"]), "servicePrincipals/$entity"))));
+        map("GET", "/servicePrincipals/{id}", req => GetServicePrincipal(ctx, req));
         map("GET", "/servicePrincipals(appId='{appId}')", req => ServicePrincipalByAppId(ctx, req));
         map("GET", "/users", req => ListUsers(ctx, req));
         map("GET", "/users/{id}", req => GetUser(ctx, req));
@@ -144,7 +149,7 @@ internal static class DirectoryRoutes
         return null;
     }
 
-    private static List<FilterClause>? Filter(SandboxRequest req, string resource, string[] eq, string[] startsWith, out SandboxResponse? error)
+    private static List<FilterClause>? Filter(SandboxRequest req, string resource, string[] eq, string[] startsWith, out SandboxResponse? error, string[]? anyEq = null)
     {
         error = null;
         var clauses = OData.ParseFilter(req.Query["$filter"], out string? parseError);
@@ -156,7 +161,7 @@ internal static class DirectoryRoutes
 
         foreach (FilterClause c in clauses)
         {
-            string[] allowed = c.Op switch { "eq" or "in" => eq, "startswith" => startsWith, _ => [] };
+            string[] allowed = c.Op switch { "eq" or "in" => eq, "startswith" => startsWith, "any" => anyEq ?? [], _ => [] };
             if (!allowed.Contains(c.Property, StringComparer.OrdinalIgnoreCase))
             {
                 error = GraphError.BadRequest($"Unsupported or invalid query filter clause specified for property '{c.Property}' of resource '{resource}'.", "Request_UnsupportedQuery");
@@ -195,9 +200,24 @@ internal static class DirectoryRoutes
         return sorted;
     }
 
+    /// <summary><c>GET /servicePrincipals/{id}</c>: one of the tenant's apps, or one of Microsoft's service principals.</summary>
+    private static SandboxResponse GetServicePrincipal(SandboxContext ctx, SandboxRequest req)
+    {
+        JsonObject? firstParty;
+        lock (ctx.State.Sync)
+        {
+            firstParty = ctx.State.FirstPartyServicePrincipals.FirstOrDefault(sp => string.Equals((string?)sp["id"], req.Route("id"), StringComparison.OrdinalIgnoreCase));
+        }
+
+        return firstParty is not null
+            ? SandboxResponse.Json(200, GraphRoutes.WithContext(ctx, OData.Select(firstParty, req.Query["$select"]), "servicePrincipals/$entity"))
+            : GraphRoutes.WithApp(ctx, req, app =>
+                SandboxResponse.Json(200, GraphRoutes.WithContext(ctx, OData.Select(app.ServicePrincipal, req.Query["$select"]), "servicePrincipals/$entity")));
+    }
+
     private static SandboxResponse ListServicePrincipals(SandboxContext ctx, SandboxRequest req)
     {
-        var clauses = Filter(req, "ServicePrincipal", s_spEq, s_spStartsWith, out SandboxResponse? error);
+        var clauses = Filter(req, "ServicePrincipal", s_spEq, s_spStartsWith, out SandboxResponse? error, s_spAnyEq);
         if (clauses is null)
         {
             return error!;
@@ -205,9 +225,11 @@ internal static class DirectoryRoutes
 
         lock (ctx.State.Sync)
         {
+            // The tenant's own apps first, then the Microsoft-owned service principals of options.firstPartyServicePrincipals.
             var items = ctx.State.Applications
                 .Where(a => ctx.State.IsVisible(a.ServicePrincipalId))
                 .Select(a => a.ServicePrincipal)
+                .Concat(ctx.State.FirstPartyServicePrincipals)
                 .Where(sp => OData.Matches(sp, clauses))
                 .ToList();
             return OData.Page(req, ctx.Server.GraphUri, "servicePrincipals", items, ctx.State.Options.PageSize);

@@ -7,7 +7,7 @@ using PulumiScim.Sandbox.Http;
 
 namespace PulumiScim.Sandbox.Graph;
 
-/// <summary>One <c>$filter</c> clause: <c>prop eq 'v'</c>, <c>startswith(prop,'v')</c>, <c>contains(prop,'v')</c>, <c>prop ge 2026-01-01T00:00:00Z</c>.</summary>
+/// <summary>One <c>$filter</c> clause: <c>prop eq 'v'</c>, <c>startswith(prop,'v')</c>, <c>contains(prop,'v')</c>, <c>prop ge 2026-01-01T00:00:00Z</c>, <c>prop/any(x:x eq 'v')</c> (Op "any").</summary>
 internal sealed record FilterClause(string Property, string Op, string Value)
 {
     /// <summary>The literals of an <c>in</c> clause: <c>displayName in ('a','b')</c>.</summary>
@@ -30,6 +30,12 @@ internal static partial class OData
     // objects support on properties that support eq).
     [GeneratedRegex(@"^\s*(?<p>[A-Za-z0-9_/]+)\s+in\s*\(\s*(?<list>'(?:[^']|'')*'(?:\s*,\s*'(?:[^']|'')*')*)\s*\)\s*$", RegexOptions.IgnoreCase)]
     private static partial Regex InRegex();
+
+    // A lambda on a string collection: tags/any(t:t eq 'WindowsAzureActiveDirectoryIntegratedApp') (Graph docs,
+    // concepts/filter-query-parameter.md, "Filter using lambda operators"; a multi-valued property is filtered only
+    // through any, so 'tags eq ...' stays an invalid clause).
+    [GeneratedRegex(@"^\s*(?<p>[A-Za-z0-9_]+)/any\(\s*(?<x>[A-Za-z_][A-Za-z0-9_]*)\s*:\s*\k<x>\s+eq\s+'(?<v>(?:[^']|'')*)'\s*\)\s*$", RegexOptions.IgnoreCase)]
+    private static partial Regex AnyEqRegex();
 
     [GeneratedRegex(@"'((?:[^']|'')*)'")]
     private static partial Regex LiteralRegex();
@@ -60,6 +66,13 @@ internal static partial class OData
             if (m.Success)
             {
                 clauses.Add(new FilterClause(m.Groups["p"].Value, "contains", m.Groups["v"].Value.Replace("''", "'", StringComparison.Ordinal)));
+                continue;
+            }
+
+            m = AnyEqRegex().Match(part);
+            if (m.Success)
+            {
+                clauses.Add(new FilterClause(m.Groups["p"].Value, "any", m.Groups["v"].Value.Replace("''", "'", StringComparison.Ordinal)));
                 continue;
             }
 
@@ -139,6 +152,16 @@ internal static partial class OData
         StringComparison cmp = caseSensitive ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
         foreach (FilterClause c in clauses)
         {
+            if (c.Op == "any")
+            {
+                if (!(JsonLookup.Property(obj, c.Property) is JsonArray items && items.Any(i => i is JsonValue v && v.TryGetValue(out string? s) && string.Equals(s, c.Value, cmp))))
+                {
+                    return false;
+                }
+
+                continue;
+            }
+
             string? value = Read(obj, c.Property);
             bool ok = c.Op switch
             {

@@ -13,6 +13,7 @@ internal static class ControlRoutes
         router.Map("GET", "/_sandbox/state", _ => SandboxResponse.Json(200, StateExporter.Export(ctx.State)));
         router.Map("POST", "/_sandbox/state", req => ReplaceState(ctx, req));
         router.Map("GET", "/_sandbox/requests", _ => SandboxResponse.Json(200, ctx.Requests.Snapshot()));
+        router.Map("GET", "/_sandbox/requests/summary", _ => SandboxResponse.Json(200, ctx.Requests.Summary()));
         router.Map("DELETE", "/_sandbox/requests", _ =>
         {
             ctx.Requests.Clear();
@@ -24,6 +25,8 @@ internal static class ControlRoutes
             string? error = ctx.Faults.Configure(req.TryJson() as JsonObject);
             return error is null ? SandboxResponse.Json(200, ctx.Faults.Describe()) : ControlError(400, error);
         });
+        router.Map("GET", "/_sandbox/options", _ => SandboxResponse.Json(200, new JsonObject { ["latencyMs"] = ctx.Server.LatencyMs }));
+        router.Map("PATCH", "/_sandbox/options", req => PatchOptions(ctx, req));
         router.Map("PATCH", "/_sandbox/users/{id}", req => PatchUser(ctx, req));
         router.Map("POST", "/_sandbox/tokens", req => IssueToken(ctx, req));
     }
@@ -79,6 +82,23 @@ internal static class ControlRoutes
 
         ctx.ProvisioningLogLimiter.Reset();
         return SandboxResponse.NoContent();
+    }
+
+    /// <summary><c>PATCH /_sandbox/options</c> with <c>{"latencyMs": n}</c>: the options that may change while the sandbox runs.</summary>
+    private static SandboxResponse PatchOptions(SandboxContext ctx, SandboxRequest req)
+    {
+        if (req.TryJson() is not JsonObject body || body.Count == 0 || body.Any(kv => kv.Key != "latencyMs"))
+        {
+            return ControlError(400, "The body must be {\"latencyMs\": n}: latencyMs is the option that can change while the sandbox runs (the others come with POST /_sandbox/state).");
+        }
+
+        if (body["latencyMs"] is not JsonValue v || !v.TryGetValue(out int latencyMs) || latencyMs < 0)
+        {
+            return ControlError(400, "latencyMs must be a whole number of at least 0 (milliseconds), without quotes.");
+        }
+
+        ctx.Server.LatencyMs = latencyMs;
+        return SandboxResponse.Json(200, new JsonObject { ["latencyMs"] = latencyMs });
     }
 
     private static SandboxResponse PatchUser(SandboxContext ctx, SandboxRequest req)

@@ -68,12 +68,13 @@ internal sealed class SandboxRequest
         }
     }
 
-    public static SandboxRequest FromListener(HttpListenerRequest request)
+    public static async Task<SandboxRequest> FromListenerAsync(HttpListenerRequest request)
     {
+        // Read without blocking a thread: many concurrent requests must not tie up the thread pool.
         byte[] body;
         using (var ms = new MemoryStream())
         {
-            request.InputStream.CopyTo(ms);
+            await request.InputStream.CopyToAsync(ms).ConfigureAwait(false);
             body = ms.ToArray();
         }
 

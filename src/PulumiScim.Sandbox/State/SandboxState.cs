@@ -15,12 +15,20 @@ internal sealed class SandboxOptions
 
     public bool ThrottleProvisioningLogs { get; set; }
 
+    /// <summary>How long every Graph and SCIM request is delayed server-side (the latency model).</summary>
+    public int LatencyMs { get; set; }
+
+    /// <summary>How many Microsoft-owned service principals the tenant holds beside its own apps.</summary>
+    public int FirstPartyServicePrincipals { get; set; }
+
     public static SandboxOptions From(JsonObject? options) => new()
     {
         ReplicationDelayMs = options?["replicationDelayMs"]?.GetValue<int>() ?? 0,
         CycleDelayMs = options?["cycleDelayMs"]?.GetValue<int>() ?? 0,
         PageSize = options?["pageSize"]?.GetValue<int>() ?? 50,
         ThrottleProvisioningLogs = options?["throttleProvisioningLogs"]?.GetValue<bool>() ?? false,
+        LatencyMs = options?["latencyMs"]?.GetValue<int>() ?? 0,
+        FirstPartyServicePrincipals = options?["firstPartyServicePrincipals"]?.GetValue<int>() ?? 0,
     };
 }
 
@@ -119,6 +127,13 @@ internal sealed class SandboxState
 
     public List<AppState> Applications { get; } = [];
 
+    /// <summary>
+    /// Microsoft's own service principals in the tenant (options.firstPartyServicePrincipals): listed by
+    /// <c>GET /servicePrincipals</c>, but not enterprise apps (no WindowsAzureActiveDirectoryIntegratedApp tag) and
+    /// with no application object here (theirs lives in Microsoft's tenant).
+    /// </summary>
+    public List<JsonObject> FirstPartyServicePrincipals { get; } = [];
+
     public List<PulumiOrgState> Organizations { get; } = [];
 
     public HashSet<string> TakenUserNames { get; } = new(StringComparer.OrdinalIgnoreCase);
@@ -187,6 +202,7 @@ internal sealed class SandboxState
         Replace(Users, other.Users);
         Replace(Groups, other.Groups);
         Replace(Applications, other.Applications);
+        Replace(FirstPartyServicePrincipals, other.FirstPartyServicePrincipals);
         Replace(Organizations, other.Organizations);
         TakenUserNames.Clear();
         TakenUserNames.UnionWith(other.TakenUserNames);

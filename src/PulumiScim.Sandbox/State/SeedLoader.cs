@@ -70,6 +70,8 @@ internal static class SeedLoader
             state.Applications.Add(LoadApplication((JsonObject)a!, state));
         }
 
+        state.FirstPartyServicePrincipals.AddRange(FirstPartyServicePrincipals.Generate(state.Options.FirstPartyServicePrincipals));
+
         if (seed["pulumi"] is JsonObject pulumi)
         {
             foreach (JsonNode? o in pulumi["organizations"] as JsonArray ?? [])

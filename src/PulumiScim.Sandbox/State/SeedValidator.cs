@@ -249,6 +249,8 @@ internal sealed class SeedValidator
         OptionalInt(options, "cycleDelayMs", "options", 0);
         OptionalInt(options, "pageSize", "options", 1);
         OptionalBool(options, "throttleProvisioningLogs", "options");
+        OptionalInt(options, "latencyMs", "options", 0);
+        OptionalInt(options, "firstPartyServicePrincipals", "options", 0);
     }
 
     private void CheckReferences()

@@ -61,6 +61,8 @@ internal static class StateExporter
                     ["cycleDelayMs"] = state.Options.CycleDelayMs,
                     ["pageSize"] = state.Options.PageSize,
                     ["throttleProvisioningLogs"] = state.Options.ThrottleProvisioningLogs,
+                    ["latencyMs"] = state.Options.LatencyMs,
+                    ["firstPartyServicePrincipals"] = state.Options.FirstPartyServicePrincipals,
                 },
             };
         }

@@ -20,6 +20,8 @@ public sealed class CompareScimProvisioningCommand : ScimApplicationCmdletBase
 {
     private string? _tenantUrl;
     private string? _jobId;
+    private bool _warnedUnmatched;
+    private bool _logsUnreadable;
 
     /// <summary>The Pulumi SCIM token (Pulumi Cloud: Settings > Access Management > SCIM), as a SecureString or PSCredential; Graph masks the saved one.</summary>
     [Parameter(Mandatory = true)]
@@ -94,7 +96,7 @@ public sealed class CompareScimProvisioningCommand : ScimApplicationCmdletBase
     {
         try
         {
-            return PulumiScimReader.Create(_tenantUrl, Token);
+            return PulumiScimReader.Create(_tenantUrl, Token, app.Session.Graph.Retry);
         }
         catch (ArgumentException ex)
         {
@@ -110,7 +112,7 @@ public sealed class CompareScimProvisioningCommand : ScimApplicationCmdletBase
         bool refused = ex.Status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden;
         WriteError(Error(
             refused ? "PulumiTokenRejected" : "PulumiReadFailed",
-            refused ? ErrorCategory.AuthenticationError : ErrorCategory.ConnectionError,
+            refused ? ErrorCategory.AuthenticationError : ex.Status == HttpStatusCode.TooManyRequests ? ErrorCategory.LimitsExceeded : ErrorCategory.ConnectionError,
             app,
             ex.Message,
             refused
@@ -119,126 +121,147 @@ public sealed class CompareScimProvisioningCommand : ScimApplicationCmdletBase
             ex));
     }
 
+    /// <summary>
+    /// Reads Pulumi's first page (a refused token stops the call there), then Entra's side while Pulumi's next pages
+    /// are requested, then writes each result as soon as a page of Pulumi users decides it; the Entra users no page
+    /// matched when the pages end; the teams last.
+    /// </summary>
     private void Compare(ScimApplication app, ComparisonRules rules, PulumiScimReader reader)
     {
         var progress = new ComparisonProgress();
+        (_warnedUnmatched, _logsUnreadable) = (false, false);
         WriteVerbose($"Reading Pulumi's users and teams at {reader.BaseUrl}, and the app's assignments in Entra.");
-
-        // Pulumi's first page first: a refused token stops the call before any other read.
-        var first = Await(ct => reader.GetUsersPageAsync(1, ct));
+        var first = Await(ct => ReadPageAsync(reader, 1, progress, null, ct));
         using var pulumiCancel = CancellationTokenSource.CreateLinkedTokenSource(CancelToken);
-        Task<PulumiSide> pulumiTask = Begin(_ => PulumiSide.ReadAsync(reader, first, progress, pulumiCancel.Token));
-        EntraSide entra;
         try
         {
-            entra = Await(ct => EntraSide.ReadAsync(app, rules, progress, ct));
+            int pageCount = PulumiUserPages.CountPages(first);
+            var pages = new PulumiUserPages(first, start => Begin(_ => ReadPageAsync(reader, start, progress, pageCount, pulumiCancel.Token)));
+            EntraSide entra = Await(ct => EntraSide.ReadAsync(app, rules, progress, ct));
+            WriteVerbose($"Entra: {entra.Users.Count} users in scope, {entra.Groups.Count} assigned groups. Pulumi: {first.Total} users on {pageCount} pages.");
+            var results = new ResultWriter(this, app, new LoggedFailures(app.Session.Graph, _jobId!));
+            var comparer = new ProvisioningComparer(rules, entra.Users.Values);
+            var unmatched = new List<PulumiUser>();
+            results.WriteAll(comparer.AddPulumiUsers(first.Users, unmatched));
+            WriteUnmatched(app, rules, unmatched, results);
+            while (pages.Next() is { } next)
+            {
+                var page = AwaitTask(next.Page);
+                pages.Received(next.Start, page.Users.Count, page.Total);
+                results.WriteAll(comparer.AddPulumiUsers(page.Users, unmatched));
+                WriteUnmatched(app, rules, unmatched, results);
+            }
+
+            Task<List<PulumiTeam>>? teams = TeamsCompared(rules, entra) ? Begin(_ => reader.GetTeamsAsync(pulumiCancel.Token)) : null;
+            results.WriteAll(comparer.FinishUsers(unmatched));
+            WriteUnmatched(app, rules, unmatched, results);
+            if (teams is not null)
+            {
+                comparer.AddTeams(AwaitTask(teams));
+                entra.Groups.ForEach(g => results.Write(comparer.CompareTeam(g)));
+            }
+
+            WriteProgress(new ProgressRecord(ProgressActivityId, ProgressActivity, "Compared") { RecordType = ProgressRecordType.Completed });
+            results.WriteSummary();
         }
-        catch
+        finally
         {
             pulumiCancel.Cancel();
-            ((IAsyncResult)pulumiTask).AsyncWaitHandle.WaitOne();
-            throw;
         }
-
-        PulumiSide pulumi = AwaitTask(pulumiTask);
-        WriteProgress(new ProgressRecord(ProgressActivityId, ProgressActivity, "Comparing") { RecordType = ProgressRecordType.Completed });
-        WriteVerbose($"Entra: {entra.Users.Count} users in scope, {entra.Groups.Count} assigned groups. Pulumi: {pulumi.Users.Count} users, {pulumi.Teams.Count} teams.");
-        var results = new ResultWriter(this, app);
-        var comparer = new ProvisioningComparer(rules, pulumi.Users, pulumi.Teams);
-        var differing = new List<ScimDifference>();
-        foreach (EntraUser user in entra.Users.Values)
-        {
-            results.WriteOrHold(comparer.CompareUser(user), differing);
-        }
-
-        foreach (ScimDifference d in CompareUnmatched(app, rules, comparer))
-        {
-            results.WriteOrHold(d, differing);
-        }
-
-        CompareTeams(rules, entra, comparer, results, differing);
-        ExplainAndWrite(app, differing, results);
-        results.WriteSummary();
     }
 
-    private IEnumerable<ScimDifference> CompareUnmatched(ScimApplication app, ComparisonRules rules, ProvisioningComparer comparer)
+    /// <summary>Reads one page of Pulumi users and counts it on the progress bar.</summary>
+    private static async Task<(List<PulumiUser> Users, int Total)> ReadPageAsync(PulumiScimReader reader, int start, ComparisonProgress progress, int? pageCount, CancellationToken ct)
     {
-        List<PulumiUser> unmatched = comparer.UnmatchedUsers().ToList();
+        var page = await reader.GetUsersPageAsync(start, ct).ConfigureAwait(false);
+        progress.PulumiPage(pageCount ?? PulumiUserPages.CountPages(page));
+        return page;
+    }
+
+    /// <summary>Writes the Pulumi users that match no Entra user in scope, each with the Entra user it matches outside the scope, if any.</summary>
+    private void WriteUnmatched(ScimApplication app, ComparisonRules rules, List<PulumiUser> unmatched, ResultWriter results)
+    {
         if (unmatched.Count == 0)
         {
-            return [];
+            return;
         }
 
         if (rules.Matching?.SourceAttribute is not { } source)
         {
-            WriteWarning("The userName mapping's source is an expression, so Pulumi users that match no assigned Entra user are not looked up in Entra (never guessed); they are not reported.");
-            return [];
+            if (!_warnedUnmatched)
+            {
+                _warnedUnmatched = true;
+                WriteWarning("The userName mapping's source is an expression, so Pulumi users that match no assigned Entra user are not looked up in Entra (never guessed); they are not reported.");
+            }
+
+            unmatched.Clear();
+            return;
         }
 
         var keys = unmatched.Select(p => p.UserName).OfType<string>().ToList();
-        List<JsonObject> found = Await(ct => ComparisonQueries.FindUsersAsync(app.Session.Graph, source, keys, rules.UserProperties, ct));
+        List<JsonObject> found = keys.Count == 0 ? [] : Await(ct => ComparisonQueries.FindUsersAsync(app.Session.Graph, source, keys, rules.UserProperties, ct));
         var bySource = found.Select(EntraUser.FromGraph).Where(u => u.Get(source) is not null)
             .GroupBy(u => u.Get(source)!, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.First(), StringComparer.OrdinalIgnoreCase);
-        return unmatched.Select(p => ProvisioningComparer.CompareUnmatched(p, p.UserName is null ? null : bySource.GetValueOrDefault(p.UserName))).ToList();
+        foreach (PulumiUser p in unmatched.OrderBy(p => p.UserName, StringComparer.OrdinalIgnoreCase))
+        {
+            results.Write(ProvisioningComparer.CompareUnmatched(p, p.UserName is null ? null : bySource.GetValueOrDefault(p.UserName)));
+        }
+
+        unmatched.Clear();
     }
 
-    private void CompareTeams(ComparisonRules rules, EntraSide entra, ProvisioningComparer comparer, ResultWriter results, List<ScimDifference> differing)
+    /// <summary>Whether the teams are compared (group provisioning on, groups assigned, team names from the group's displayName).</summary>
+    private bool TeamsCompared(ComparisonRules rules, EntraSide entra)
     {
         if (!rules.GroupsEnabled || entra.Groups.Count == 0)
         {
-            return;
+            return false;
         }
 
         if (!string.Equals(rules.TeamNameSource, "displayName", StringComparison.OrdinalIgnoreCase))
         {
             WriteWarning("The Group mapping's displayName does not come from the group's displayName, so teams are not compared (never guessed).");
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>Sets a differing object's reason from its latest failed provisioning log entry, reading the log's next page only when needed.</summary>
+    private void Explain(ScimDifference d, LoggedFailures failures)
+    {
+        if (d.State == ScimDifferenceState.InSync || d.EntraId is not { } id)
+        {
             return;
         }
 
-        foreach (EntraGroup g in entra.Groups)
-        {
-            results.WriteOrHold(comparer.CompareTeam(g), differing);
-        }
-    }
-
-    /// <summary>Reads the latest failures of the differing objects from the provisioning logs, then writes them.</summary>
-    private void ExplainAndWrite(ScimApplication app, List<ScimDifference> differing, ResultWriter results)
-    {
-        var ids = differing.Select(d => d.EntraId).OfType<string>().ToHashSet(StringComparer.OrdinalIgnoreCase);
-        if (ids.Count > 0)
+        while (!_logsUnreadable && failures.NeedsMoreFor(id))
         {
             try
             {
-                Dictionary<string, LoggedFailure> failures = Await(ct => ComparisonQueries.LatestFailuresAsync(app.Session.Graph, _jobId!, ids, ct));
-                differing.ForEach(d => ProvisioningComparer.Explain(d, failures));
+                Await(failures.ReadNextPageAsync);
             }
             catch (GraphRequestException ex)
             {
-                WriteWarning($"The provisioning logs could not be read ({ex.GraphMessage ?? ex.Message}), so the reasons below are the module's own, not Entra's. " +
+                _logsUnreadable = true;
+                WriteWarning($"The provisioning logs could not be read ({ex.GraphMessage ?? ex.Message}), so the reasons given are the module's own, not Entra's. " +
                     "Reading them needs AuditLog.Read.All and Directory.Read.All, and an Entra ID P1 or P2 tenant.");
             }
         }
 
-        foreach (ScimDifference d in differing)
-        {
-            results.Write(d);
-        }
+        ProvisioningComparer.Explain(d, failures.Found);
     }
 
-    /// <summary>Writes objects (or counts them for -Summary).</summary>
-    private sealed class ResultWriter(CompareScimProvisioningCommand cmdlet, ScimApplication app)
+    /// <summary>Writes objects (or counts them for -Summary), each differing one with its logged reason.</summary>
+    private sealed class ResultWriter(CompareScimProvisioningCommand cmdlet, ScimApplication app, LoggedFailures failures)
     {
         private readonly Dictionary<(ScimDifferenceKind, ScimDifferenceState), int> _counts = [];
 
-        public void WriteOrHold(ScimDifference d, List<ScimDifference> differing)
+        public void WriteAll(IEnumerable<ScimDifference> results)
         {
-            if (d.State == ScimDifferenceState.InSync)
+            foreach (ScimDifference d in results)
             {
                 Write(d);
-            }
-            else
-            {
-                differing.Add(d);
             }
         }
 
@@ -248,6 +271,7 @@ public sealed class CompareScimProvisioningCommand : ScimApplicationCmdletBase
             _counts[(d.Kind, d.State)] = _counts.GetValueOrDefault((d.Kind, d.State)) + 1;
             if (!cmdlet.Summary && (d.State != ScimDifferenceState.InSync || cmdlet.IncludeInSync))
             {
+                cmdlet.Explain(d, failures);
                 cmdlet.WriteObject(d);
             }
         }

@@ -32,6 +32,14 @@ public sealed class StartScimSandboxCommand : ScimCmdletBase
     [ValidateSet(nameof(ScimGraphEnvironment.Global), nameof(ScimGraphEnvironment.USGov), nameof(ScimGraphEnvironment.USGovDoD))]
     public ScimGraphEnvironment Environment { get; set; } = ScimGraphEnvironment.Global;
 
+    /// <summary>
+    /// Delays every Graph and SCIM answer by this many milliseconds, server-side and each request on its own
+    /// (concurrent requests overlap), as a real network round trip would; overrides the seed's options.latencyMs.
+    /// </summary>
+    [Parameter]
+    [ValidateRange(0, 60000)]
+    public int LatencyMs { get; set; }
+
     /// <summary>Blocks until the sandbox is stopped (Ctrl+C stops it), so it can run in a process of its own.</summary>
     [Parameter]
     public SwitchParameter Wait { get; set; }
@@ -74,6 +82,11 @@ public sealed class StartScimSandboxCommand : ScimCmdletBase
         {
             ThrowTerminatingError(Error("PortUnavailable", ErrorCategory.ResourceUnavailable, Port, $"Could not listen on 127.0.0.1:{Port}: {ex.Message}", "Pick another -Port, or leave it out to use a free one.", ex));
             return;
+        }
+
+        if (MyInvocation.BoundParameters.ContainsKey(nameof(LatencyMs)))
+        {
+            server.LatencyMs = LatencyMs;
         }
 
         var sandbox = new ScimSandbox(server);

@@ -39,25 +39,8 @@ internal static class ApplicationQueries
             return sp is not null && Matches(sp, displayName, appId) ? [sp] : [];
         }
 
-        string? filter = null;
         WildcardPattern? pattern = null;
-        if (appId is { } a)
-        {
-            filter = $"appId eq {ODataLiteral(a.ToString())}";
-        }
-        else if (!string.IsNullOrEmpty(displayName))
-        {
-            if (WildcardPattern.ContainsWildcardCharacters(displayName))
-            {
-                pattern = new WildcardPattern(displayName, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant);
-                string prefix = LiteralPrefix(displayName);
-                filter = prefix.Length > 0 ? $"startswith(displayName,{ODataLiteral(prefix)})" : null;
-            }
-            else
-            {
-                filter = $"displayName eq {ODataLiteral(WildcardPattern.Unescape(displayName))}";
-            }
-        }
+        string filter = appId is { } a ? $"appId eq {ODataLiteral(a.ToString())}" : EnterpriseAppFilter(displayName, out pattern);
 
         var result = new List<JsonObject>();
         string path = WithQuery("servicePrincipals", ("$filter", filter), ("$select", SpSelect), ("$top", "999"));
@@ -70,6 +53,35 @@ internal static class ApplicationQueries
         }
 
         return result;
+    }
+
+    /// <summary>The tag Entra gives the service principal of an enterprise app (applicationTemplate: instantiate sets it).</summary>
+    public const string EnterpriseAppTag = "WindowsAzureActiveDirectoryIntegratedApp";
+
+    /// <summary>
+    /// The <c>$filter</c> that lists enterprise apps as the portal's Enterprise applications list does (by the
+    /// <see cref="EnterpriseAppTag"/> tag; a tenant's thousands of Microsoft-owned service principals lack it), with
+    /// the name: <c>displayName eq</c> for a plain name, <c>startswith</c> on the text before the first wildcard (the
+    /// rest of the pattern is matched here, <paramref name="pattern"/>). Both work without advanced query parameters
+    /// (Graph: resources/serviceprincipal.md, tags "Supports $filter (eq, ...)"; displayName eq and startsWith).
+    /// </summary>
+    internal static string EnterpriseAppFilter(string? displayName, out WildcardPattern? pattern)
+    {
+        pattern = null;
+        string tag = $"tags/any(t:t eq {ODataLiteral(EnterpriseAppTag)})";
+        if (string.IsNullOrEmpty(displayName))
+        {
+            return tag;
+        }
+
+        if (!WildcardPattern.ContainsWildcardCharacters(displayName))
+        {
+            return $"displayName eq {ODataLiteral(WildcardPattern.Unescape(displayName))} and {tag}";
+        }
+
+        pattern = new WildcardPattern(displayName, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant);
+        string prefix = LiteralPrefix(displayName);
+        return prefix.Length > 0 ? $"startswith(displayName,{ODataLiteral(prefix)}) and {tag}" : tag;
     }
 
     private static bool Matches(JsonObject sp, string? displayName, Guid? appId, WildcardPattern? pattern = null)

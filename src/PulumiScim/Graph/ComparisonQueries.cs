@@ -8,13 +8,10 @@ namespace PulumiScim.Graph;
 
 /// <summary>
 /// The Entra reads of Compare-ScimProvisioning: group members, users by id or by a property, and the latest failure
-/// of each object in the provisioning logs. Every call is a GET.
+/// of each object in the provisioning logs (<see cref="LoggedFailures"/>). Every call is a GET.
 /// </summary>
 internal static class ComparisonQueries
 {
-    /// <summary>How many pages of failed log entries to read, newest first ($top 1000 each).</summary>
-    public const int MaxFailurePages = 5;
-
     /// <summary>The direct user members of a group, page by page (Graph: "List group members"; nested groups are skipped).</summary>
     public static async IAsyncEnumerable<JsonObject> ListUserMembersAsync(GraphClient graph, string groupId, IEnumerable<string> select, [EnumeratorCancellation] CancellationToken ct)
     {
@@ -44,38 +41,54 @@ internal static class ComparisonQueries
 
         return found;
     }
+}
 
-    /// <summary>
-    /// The latest failed entry per source object id among the job's newest failed entries (at most
-    /// <see cref="MaxFailurePages"/> pages): one query for all objects, because Graph's identity reports allow only 5
-    /// requests per 10 seconds (docs/graph-facts.md, "Queries, paging, throttling").
-    /// </summary>
-    public static async Task<Dictionary<string, LoggedFailure>> LatestFailuresAsync(GraphClient graph, string jobId, ISet<string> objectIds, CancellationToken ct)
+/// <summary>
+/// The latest failed provisioning log entry per source object id, read lazily: one query for the job's failed entries,
+/// newest first ($top 1000), whose next page is read only when an object asked about is not on the pages read so far,
+/// at most <see cref="MaxPages"/> pages. One query for all objects, because Graph's identity reports allow only 5
+/// requests per 10 seconds (docs/graph-facts.md, "Queries, paging, throttling").
+/// </summary>
+internal sealed class LoggedFailures(GraphClient graph, string jobId)
+{
+    /// <summary>How many pages of failed log entries to read at most.</summary>
+    public const int MaxPages = 5;
+
+    private readonly Dictionary<string, LoggedFailure> _found = new(StringComparer.OrdinalIgnoreCase);
+    private string? _next = ApplicationQueries.WithQuery(
+        "auditLogs/provisioning",
+        ("$filter", $"jobId eq {ApplicationQueries.ODataLiteral(jobId)} and provisioningStatusInfo/status eq 'failure'"),
+        ("$top", "1000"),
+        ("$orderby", "activityDateTime desc"));
+
+    private int _pages;
+
+    /// <summary>What was found so far: the latest failure per source object id.</summary>
+    public IReadOnlyDictionary<string, LoggedFailure> Found => _found;
+
+    /// <summary>Whether reading another page could find more (a next page exists, within <see cref="MaxPages"/>).</summary>
+    public bool CanReadMore => _next is not null && _pages < MaxPages;
+
+    /// <summary>Whether another page must be read to answer for <paramref name="objectId"/>.</summary>
+    public bool NeedsMoreFor(string objectId) => !_found.ContainsKey(objectId) && CanReadMore;
+
+    /// <summary>Reads the next page of failed entries, keeping the first (latest) failure of each object.</summary>
+    public async Task ReadNextPageAsync(CancellationToken ct)
     {
-        var failures = new Dictionary<string, LoggedFailure>(StringComparer.OrdinalIgnoreCase);
-        string? next = ApplicationQueries.WithQuery(
-            "auditLogs/provisioning",
-            ("$filter", $"jobId eq {ApplicationQueries.ODataLiteral(jobId)} and provisioningStatusInfo/status eq 'failure'"),
-            ("$top", "1000"),
-            ("$orderby", "activityDateTime desc"));
-        for (int page = 0; next is not null && page < MaxFailurePages && failures.Count < objectIds.Count; page++)
+        JsonNode? body = await graph.GetAsync(_next!, ct).ConfigureAwait(false);
+        _pages++;
+        foreach (JsonObject e in (body?["value"] as JsonArray ?? []).OfType<JsonObject>())
         {
-            JsonNode? body = await graph.GetAsync(next, ct).ConfigureAwait(false);
-            foreach (JsonObject e in (body?["value"] as JsonArray ?? []).OfType<JsonObject>())
+            string? id = (string?)e["sourceIdentity"]?["id"];
+            string? reason = (string?)e["provisioningStatusInfo"]?["errorInformation"]?["reason"];
+            if (id is not null && reason is not null && !_found.ContainsKey(id))
             {
-                string? id = (string?)e["sourceIdentity"]?["id"];
-                string? reason = (string?)e["provisioningStatusInfo"]?["errorInformation"]?["reason"];
-                if (id is not null && reason is not null && objectIds.Contains(id) && !failures.ContainsKey(id))
-                {
-                    DateTimeOffset.TryParse((string?)e["activityDateTime"], System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out DateTimeOffset at);
-                    failures[id] = new LoggedFailure(reason, (string?)e["provisioningStatusInfo"]?["errorInformation"]?["errorCode"], at.ToUniversalTime());
-                }
+                DateTimeOffset.TryParse((string?)e["activityDateTime"], System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out DateTimeOffset at);
+                _found[id] = new LoggedFailure(reason, (string?)e["provisioningStatusInfo"]?["errorInformation"]?["errorCode"], at.ToUniversalTime());
             }
-
-            next = (string?)body?["@odata.nextLink"];
         }
 
-        return failures;
+        _next = (string?)body?["@odata.nextLink"];
     }
 }
 

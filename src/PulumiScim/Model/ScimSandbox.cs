@@ -60,6 +60,16 @@ public sealed class ScimSandbox : IDisposable
     /// <summary>Whether the sandbox is serving.</summary>
     public bool IsRunning => Server.IsRunning;
 
+    /// <summary>
+    /// How long the sandbox delays every Graph and SCIM answer, server-side and each request on its own, as a network
+    /// round trip would (Start-ScimSandbox -LatencyMs or the seed's options.latencyMs); settable while it runs.
+    /// </summary>
+    public int LatencyMs
+    {
+        get => Server.LatencyMs;
+        set => Server.LatencyMs = value;
+    }
+
     internal SandboxServer Server { get; }
 
     /// <summary>Stops the sandbox.</summary>

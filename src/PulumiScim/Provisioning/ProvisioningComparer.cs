@@ -5,13 +5,17 @@ using PulumiScim.Model;
 namespace PulumiScim.Provisioning;
 
 /// <summary>
-/// Compares what Entra says Pulumi should hold with what Pulumi holds. Pure: no I/O. The cmdlet feeds it object by
-/// object so results stream; <see cref="Compare"/> runs the whole comparison over one snapshot.
+/// Compares what Entra says Pulumi should hold with what Pulumi holds. Pure: no I/O. It knows the Entra users in scope
+/// first, then takes Pulumi's users page by page (<see cref="AddPulumiUsers"/>) and returns every result a page
+/// decides, so results stream; <see cref="FinishUsers"/> decides the rest when the pages end, and
+/// <see cref="CompareTeam"/> compares the teams after that. <see cref="Compare"/> runs it all over one snapshot.
 /// </summary>
 /// <remarks>
 /// A user matches the Pulumi user whose userName equals the value of the userName mapping's source (Entra matches the
-/// same way: the mapping with matchingPriority 1); failing that, the Pulumi user with the same work email (so a user
-/// whose userName source changed after creation shows as Drift on userName, not as Missing).
+/// same way: the mapping with matchingPriority 1); failing that, the first Pulumi user with the same work email that
+/// no Entra user matched by userName or before it (so a user whose userName source changed after creation shows as
+/// Drift on userName, not as Missing). A page decides each Entra user its userNames match; the email fallback waits
+/// for the last page, and so does a Pulumi user whose email an undecided Entra user expects.
 /// </remarks>
 internal sealed class ProvisioningComparer
 {
@@ -19,10 +23,17 @@ internal sealed class ProvisioningComparer
     public const int MaxTeamNameLength = 100;
 
     private readonly ComparisonRules _rules;
+    private readonly List<EntraUser> _inScope;
+    private readonly Dictionary<string, List<EntraUser>> _entraByKey = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, int> _undecidedEmails = new(StringComparer.OrdinalIgnoreCase);
+    private readonly HashSet<string> _decided = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, PulumiUser> _byUserName = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, PulumiUser> _byEmail = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, string?> _userNames = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, PulumiTeam> _teams = new(StringComparer.OrdinalIgnoreCase);
-    private readonly Dictionary<string, PulumiUser> _byId = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Pulumi users held until the last page: an undecided Entra user may still match them by email.</summary>
+    private readonly List<PulumiUser> _held = [];
 
     /// <summary>Entra user id to the Pulumi user it matched.</summary>
     private readonly Dictionary<string, PulumiUser> _matched = new(StringComparer.OrdinalIgnoreCase);
@@ -31,36 +42,33 @@ internal sealed class ProvisioningComparer
     /// <summary>Entra users that are Missing in Pulumi, by id (a team with such a member cannot be complete).</summary>
     private readonly Dictionary<string, EntraUser> _missing = new(StringComparer.OrdinalIgnoreCase);
 
-    public ProvisioningComparer(ComparisonRules rules, IEnumerable<PulumiUser> users, IEnumerable<PulumiTeam> teams)
+    public ProvisioningComparer(ComparisonRules rules, IEnumerable<EntraUser> inScope)
     {
         _rules = rules;
-        foreach (PulumiUser u in users)
+        _inScope = inScope.ToList();
+        foreach (EntraUser u in _inScope)
         {
-            _byId[u.Id] = u;
-            if (!string.IsNullOrEmpty(u.UserName))
+            if (MatchingValue(u) is { Length: > 0 } key)
             {
-                _byUserName.TryAdd(u.UserName, u);
+                (_entraByKey.TryGetValue(key, out List<EntraUser>? same) ? same : _entraByKey[key] = []).Add(u);
             }
 
-            if (!string.IsNullOrEmpty(u.Email))
+            if (ExpectedValue(u, GuideMappings.WorkEmail) is { Length: > 0 } email)
             {
-                _byEmail.TryAdd(u.Email, u);
+                _undecidedEmails[email] = _undecidedEmails.GetValueOrDefault(email) + 1;
             }
-        }
-
-        foreach (PulumiTeam t in teams)
-        {
-            _teams.TryAdd(t.DisplayName, t);
         }
     }
 
     /// <summary>Runs the whole comparison over one snapshot: users, then Pulumi users no Entra user in scope matched, then teams.</summary>
     public static IEnumerable<ScimDifference> Compare(ComparisonSnapshot snapshot)
     {
-        var comparer = new ProvisioningComparer(snapshot.Rules, snapshot.PulumiUsers, snapshot.PulumiTeams);
-        var results = snapshot.InScopeUsers.Select(comparer.CompareUser).ToList();
+        var comparer = new ProvisioningComparer(snapshot.Rules, snapshot.InScopeUsers);
+        var unmatched = new List<PulumiUser>();
+        var results = comparer.AddPulumiUsers(snapshot.PulumiUsers, unmatched).ToList();
+        results.AddRange(comparer.FinishUsers(unmatched));
         var others = snapshot.OutOfScopeUsers;
-        foreach (PulumiUser p in comparer.UnmatchedUsers())
+        foreach (PulumiUser p in unmatched)
         {
             EntraUser? found = others.FirstOrDefault(e => comparer.MatchingValue(e) is { } v && string.Equals(v, p.UserName, StringComparison.OrdinalIgnoreCase));
             results.Add(CompareUnmatched(p, found));
@@ -68,6 +76,7 @@ internal sealed class ProvisioningComparer
 
         if (snapshot.Rules.GroupsEnabled)
         {
+            comparer.AddTeams(snapshot.PulumiTeams);
             results.AddRange(snapshot.Groups.Select(comparer.CompareTeam));
         }
 
@@ -83,15 +92,68 @@ internal sealed class ProvisioningComparer
     public string? MatchingValue(EntraUser user) =>
         _rules.Matching is { SourceAttribute: { } source } ? user.Get(source) : null;
 
-    /// <summary>Compares one in-scope Entra user with its Pulumi user.</summary>
-    public ScimDifference CompareUser(EntraUser user)
+    /// <summary>
+    /// Takes one page of Pulumi users: returns the results of the Entra users they decide (matched by userName), and
+    /// adds to <paramref name="unmatched"/> the active Pulumi users that can no longer match an Entra user in scope.
+    /// </summary>
+    public List<ScimDifference> AddPulumiUsers(IEnumerable<PulumiUser> page, List<PulumiUser> unmatched)
     {
+        var results = new List<ScimDifference>();
+        foreach (PulumiUser p in page)
+        {
+            _userNames[p.Id] = p.UserName;
+            bool emailTarget = !string.IsNullOrEmpty(p.Email) && _byEmail.TryAdd(p.Email, p);
+            if (!string.IsNullOrEmpty(p.UserName) && _byUserName.TryAdd(p.UserName, p) && _entraByKey.TryGetValue(p.UserName, out List<EntraUser>? entra))
+            {
+                results.AddRange(entra.Where(u => !_decided.Contains(u.Id)).Select(u => Decide(u, p)));
+            }
+
+            if (_matchedPulumiIds.Contains(p.Id))
+            {
+                continue;
+            }
+
+            if (emailTarget && _undecidedEmails.GetValueOrDefault(p.Email!) > 0)
+            {
+                _held.Add(p);
+            }
+            else if (p.Active)
+            {
+                unmatched.Add(p);
+            }
+        }
+
+        return results;
+    }
+
+    /// <summary>
+    /// After the last page: decides the Entra users no userName matched (by email, else Missing), in Entra's order, and
+    /// adds the held Pulumi users that stay unmatched and active to <paramref name="unmatched"/>.
+    /// </summary>
+    public List<ScimDifference> FinishUsers(List<PulumiUser> unmatched)
+    {
+        var results = new List<ScimDifference>();
+        foreach (EntraUser u in _inScope.Where(u => !_decided.Contains(u.Id)))
+        {
+            string? email = ExpectedValue(u, GuideMappings.WorkEmail);
+            PulumiUser? p = email is not null && _byEmail.TryGetValue(email, out PulumiUser? byMail) && !_matchedPulumiIds.Contains(byMail.Id) ? byMail : null;
+            results.Add(Decide(u, p));
+        }
+
+        unmatched.AddRange(_held.Where(p => p.Active && !_matchedPulumiIds.Contains(p.Id)));
+        _held.Clear();
+        return results;
+    }
+
+    /// <summary>Compares one in-scope Entra user with the Pulumi user it matched, or with none.</summary>
+    private ScimDifference Decide(EntraUser user, PulumiUser? p)
+    {
+        _decided.Add(user.Id);
         string? key = MatchingValue(user);
         string? email = ExpectedValue(user, GuideMappings.WorkEmail);
-        PulumiUser? p = key is null ? null : _byUserName.GetValueOrDefault(key);
-        if (p is null && email is not null && _byEmail.TryGetValue(email, out PulumiUser? byMail) && !_matchedPulumiIds.Contains(byMail.Id))
+        if (email is { Length: > 0 })
         {
-            p = byMail;
+            _undecidedEmails[email]--;
         }
 
         var d = new ScimDifference(ScimDifferenceKind.User, p?.UserName ?? key ?? user.Label, ScimDifferenceState.InSync) { EntraId = user.Id, PulumiId = p?.Id };
@@ -188,9 +250,14 @@ internal sealed class ProvisioningComparer
             "Wait for the next provisioning cycle (Wait-ScimProvisioning), or run Invoke-ScimProvisioningOnDemand for this user.");
     }
 
-    /// <summary>Active Pulumi users that no in-scope Entra user matched (call after every <see cref="CompareUser"/>).</summary>
-    public IEnumerable<PulumiUser> UnmatchedUsers() =>
-        _byId.Values.Where(p => p.Active && !_matchedPulumiIds.Contains(p.Id)).OrderBy(p => p.UserName, StringComparer.OrdinalIgnoreCase);
+    /// <summary>Takes Pulumi's teams (after the last page of users), for <see cref="CompareTeam"/>.</summary>
+    public void AddTeams(IEnumerable<PulumiTeam> teams)
+    {
+        foreach (PulumiTeam t in teams)
+        {
+            _teams.TryAdd(t.DisplayName, t);
+        }
+    }
 
     /// <summary>An active Pulumi user no in-scope Entra user matched: the Entra user it matches outside the scope, or none.</summary>
     public static ScimDifference CompareUnmatched(PulumiUser p, EntraUser? found)
@@ -243,7 +310,7 @@ internal sealed class ProvisioningComparer
 
     private static int Count(List<ScimDifferenceDetail> details, bool missing) => details.Count(x => (x.Expected is not null) == missing);
 
-    private string UserNameOf(string pulumiId) => _byId.TryGetValue(pulumiId, out PulumiUser? p) ? p.UserName ?? pulumiId : pulumiId;
+    private string UserNameOf(string pulumiId) => _userNames.TryGetValue(pulumiId, out string? name) ? name ?? pulumiId : pulumiId;
 
     private (string Reason, string Fix) OwnMissingTeamReason(EntraGroup group)
     {

@@ -5,6 +5,7 @@ using System.Net.Http.Headers;
 using System.Runtime.InteropServices;
 using System.Security;
 using System.Text.Json;
+using PulumiScim.Graph;
 using PulumiScim.Provisioning;
 
 namespace PulumiScim.Pulumi;
@@ -28,11 +29,13 @@ internal sealed class PulumiScimReader : IDisposable
     private readonly HttpClient _http;
     private readonly string _base;
     private readonly char[] _authorization;
+    private readonly RetryPolicy _retry;
 
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000:Dispose objects before losing scope", Justification = "The handler goes to the HttpClient (disposeHandler: true) this reader owns and disposes.")]
-    private PulumiScimReader(string tenantUrl, SecureString token, HttpMessageHandler? handler)
+    private PulumiScimReader(string tenantUrl, SecureString token, RetryPolicy retry, HttpMessageHandler? handler)
     {
         _base = tenantUrl.TrimEnd('/');
+        _retry = retry;
         _authorization = BearerValue(token);
 
         // No redirects: a redirect would carry the token to another place.
@@ -43,8 +46,12 @@ internal sealed class PulumiScimReader : IDisposable
     }
 
     /// <summary>Checks the saved Tenant URL (Pulumi's shape <c>{api}/scim/v2/{org}</c>; https, or http to loopback only) and makes a reader.</summary>
+    /// <param name="tenantUrl">The saved Tenant URL.</param>
+    /// <param name="token">Pulumi's SCIM token.</param>
+    /// <param name="retry">The session's retry policy (the one behind every Graph call too).</param>
+    /// <param name="handler">The HTTP handler (tests); by default one that follows no redirect.</param>
     /// <exception cref="ArgumentException">The Tenant URL is not Pulumi's shape, or not https; the message says why.</exception>
-    public static PulumiScimReader Create(string? tenantUrl, SecureString token, HttpMessageHandler? handler = null)
+    public static PulumiScimReader Create(string? tenantUrl, SecureString token, RetryPolicy retry, HttpMessageHandler? handler = null)
     {
         if (!PulumiNames.TryParseTenantUrl(tenantUrl, out string? apiUrl, out string? org))
         {
@@ -52,7 +59,7 @@ internal sealed class PulumiScimReader : IDisposable
         }
 
         string checkedUrl = PulumiNames.BuildTenantUrl(org, apiUrl);
-        return new PulumiScimReader(checkedUrl, token, handler);
+        return new PulumiScimReader(checkedUrl, token, retry, handler);
     }
 
     /// <summary>The organization's SCIM base URL read from.</summary>
@@ -96,40 +103,68 @@ internal sealed class PulumiScimReader : IDisposable
         return teams;
     }
 
+    /// <summary>
+    /// GETs a path under the Tenant URL under the module's one retry policy (<see cref="RetryPolicy"/>: 429, 503 and 504
+    /// honour Retry-After, a broken connection is retried since a GET may be resent, all within the session's retry
+    /// budget); any other failure, or one that outlasts the budget, is a <see cref="PulumiScimException"/>.
+    /// </summary>
     private async Task<JsonDocument> GetAsync(string relative, CancellationToken ct)
     {
+        TimeSpan waited = TimeSpan.Zero;
+        string shown = _base + relative.Split('?')[0];
         for (int attempt = 1; ; attempt++)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, _base + relative);
-            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/scim+json"));
-            request.Headers.TryAddWithoutValidation("Authorization", new string(_authorization));
-            HttpResponseMessage response;
-            try
+            using HttpResponseMessage? response = await SendAsync(relative, shown, ct).ConfigureAwait(false);
+            byte[] body = response is null ? [] : await response.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false);
+            if (response is { IsSuccessStatusCode: true })
             {
-                response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false);
-            }
-            catch (HttpRequestException ex)
-            {
-                throw new PulumiScimException($"Could not reach Pulumi's SCIM API at {_base} ({ex.Message}).", null, ex);
+                return JsonDocument.Parse(body);
             }
 
-            using (response)
+            if (response is not null && !RetryPolicy.IsRetryableStatus(response.StatusCode))
             {
-                byte[] body = await response.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false);
-                if (response.IsSuccessStatusCode)
-                {
-                    return JsonDocument.Parse(body);
-                }
-
-                if (attempt < 4 && (response.StatusCode == HttpStatusCode.TooManyRequests || (int)response.StatusCode >= 500))
-                {
-                    TimeSpan wait = response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(attempt);
-                    await Task.Delay(wait < TimeSpan.FromSeconds(30) ? wait : TimeSpan.FromSeconds(30), ct).ConfigureAwait(false);
-                    continue;
-                }
-
                 throw new PulumiScimException(Describe(response.StatusCode, body, relative), response.StatusCode);
             }
+
+            TimeSpan? retryAfter = response is null ? null : RetryPolicy.RetryAfter(response, DateTimeOffset.UtcNow);
+            string why = response is null ? "no answer (the connection failed)" : $"{(int)response.StatusCode} {response.StatusCode}";
+            if (_retry.NextDelay(attempt, retryAfter, waited) is not { } delay)
+            {
+                throw new PulumiScimException(
+                    $"GET {shown} still failed with {why} after {attempt} attempts and {waited.TotalSeconds:0.#} s of waiting (the retry budget is " +
+                    $"{_retry.MaxTotalWait.TotalSeconds:0} s; raise it with Connect-ScimGraph -MaxRetryWait).{(response is null ? string.Empty : " Last answer: " + Describe(response.StatusCode, body, relative))}",
+                    response?.StatusCode);
+            }
+
+            GraphEvents.Verbose($"Pulumi answered {why} to GET {shown}; waiting {delay.TotalSeconds:0.###} s{(retryAfter is not null ? " as Retry-After asks" : string.Empty)} before attempt {attempt + 1}.");
+            await Task.Delay(delay, ct).ConfigureAwait(false);
+            waited += delay;
+        }
+    }
+
+    /// <summary>Sends one GET; null when the connection failed after it was made (a GET may be sent again).</summary>
+    private async Task<HttpResponseMessage?> SendAsync(string relative, string shown, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, _base + relative);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/scim+json"));
+        request.Headers.TryAddWithoutValidation("Authorization", new string(_authorization));
+        try
+        {
+            return await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException)
+        {
+            if (RetryPolicy.IsUnreachable(ex))
+            {
+                throw new PulumiScimException($"Could not reach Pulumi's SCIM API at {_base} ({ex.Message}); nothing was sent.", null, ex);
+            }
+
+            GraphEvents.Debug($"GET {shown} -> no answer: {ex.GetType().Name}");
+            return null;
         }
     }
 

@@ -19,6 +19,17 @@ public sealed class ApplicationQueriesTests
     [InlineData("A`*B*", "A*B")]
     public void FindsTheLiteralPrefixOfAWildcard(string pattern, string prefix) => Assert.Equal(prefix, ApplicationQueries.LiteralPrefix(pattern));
 
+    [Theory]
+    [InlineData(null, "tags/any(t:t eq 'WindowsAzureActiveDirectoryIntegratedApp')")]
+    [InlineData("Pulumi Cloud", "displayName eq 'Pulumi Cloud' and tags/any(t:t eq 'WindowsAzureActiveDirectoryIntegratedApp')")]
+    [InlineData("Pulumi*", "startswith(displayName,'Pulumi') and tags/any(t:t eq 'WindowsAzureActiveDirectoryIntegratedApp')")]
+    [InlineData("*Cloud", "tags/any(t:t eq 'WindowsAzureActiveDirectoryIntegratedApp')")]
+    public void ListsOnlyEnterpriseApps_AsThePortalDoes(string? name, string filter)
+    {
+        Assert.Equal(filter, ApplicationQueries.EnterpriseAppFilter(name, out var pattern));
+        Assert.Equal(name is not null && name.Contains('*', StringComparison.Ordinal), pattern is not null);
+    }
+
     [Fact]
     public void EncodesQueries() =>
         Assert.Equal("servicePrincipals?$filter=displayName%20eq%20%27a%26b%27", ApplicationQueries.WithQuery("servicePrincipals", ("$filter", "displayName eq 'a&b'"), ("$select", null)));

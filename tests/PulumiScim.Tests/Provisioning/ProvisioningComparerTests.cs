@@ -193,6 +193,37 @@ public class ProvisioningComparerTests
         Assert.Empty(ProvisioningComparer.Compare(s));
     }
 
+    [Fact]
+    public void APage_DecidesTheUsersItsUserNamesMatch_TheRestWhenThePagesEnd()
+    {
+        var comparer = new ProvisioningComparer(s_rules, [Entra("e1", "ada"), Entra("e2", "grace"), Entra("e3", "bob")]);
+        var unmatched = new List<PulumiUser>();
+        var first = comparer.AddPulumiUsers([Pulumi("p2", "grace"), Pulumi("p9", "mallory")], unmatched);
+        Assert.Equal(("grace", ScimDifferenceState.InSync), Assert.Single(first.Select(d => (d.Name, d.State))));
+        Assert.Equal("mallory", Assert.Single(unmatched).UserName);
+        unmatched.Clear();
+        var second = comparer.AddPulumiUsers([Pulumi("p1", "ada")], unmatched);
+        Assert.Equal("ada", Assert.Single(second).Name);
+        var last = comparer.FinishUsers(unmatched);
+        Assert.Equal(("bob", ScimDifferenceState.Missing), Assert.Single(last.Select(d => (d.Name, d.State))));
+        Assert.Empty(unmatched);
+    }
+
+    [Fact]
+    public void APulumiUserWhoseEmailAnUndecidedUserExpects_IsHeldUntilThePagesEnd()
+    {
+        // ada's userName source changed: Pulumi holds her as ada.old; only the email can match her, and only at the end.
+        var comparer = new ProvisioningComparer(s_rules, [Entra("e1", "ada"), Entra("e2", "grace", mail: "shared@contoso.example")]);
+        var unmatched = new List<PulumiUser>();
+        Assert.Empty(comparer.AddPulumiUsers([Pulumi("p1", "ada.old", email: "ada@contoso.example"), Pulumi("p8", "other", email: "shared@contoso.example")], unmatched));
+        Assert.Empty(unmatched);
+        Assert.Equal("grace", Assert.Single(comparer.AddPulumiUsers([Pulumi("p2", "grace", email: "grace@contoso.example")], unmatched)).Name);
+        var last = comparer.FinishUsers(unmatched);
+        ScimDifference ada = Assert.Single(last);
+        Assert.Equal(("p1", ScimDifferenceState.Drift), (ada.PulumiId, ada.State));
+        Assert.Equal("other", Assert.Single(unmatched).UserName);
+    }
+
     [Theory]
     [InlineData("Email a@b.c already in use by another Pulumi account.", "Connect SAML SSO")]
     [InlineData("Attribute 'userName' is immutable.", "Only during object creation")]
