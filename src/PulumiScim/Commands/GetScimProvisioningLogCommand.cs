@@ -106,7 +106,7 @@ public sealed class GetScimProvisioningLogCommand : ScimSessionCmdletBase
         return true;
     }
 
-    /// <summary>Writes entries page by page; the next page is read (and its entries made) while this one is written.</summary>
+    /// <summary>Writes entries page by page; the next page is read and parsed while this one is written.</summary>
     private void Stream(GraphClient graph, string firstPath)
     {
         Task<LogPage>? pending = Begin(ct => LogQueries.ReadPageAsync(graph, firstPath, ct));
@@ -116,9 +116,9 @@ public sealed class GetScimProvisioningLogCommand : ScimSessionCmdletBase
         {
             while (pending is not null)
             {
-                LogPage page = AwaitTask(pending);
+                using LogPage page = AwaitTask(pending);
                 pages++;
-                pending = page.NextLink is { } next && (First == 0 || written + page.Entries.Count < First)
+                pending = page.NextLink is { } next && (First == 0 || written + page.Count < First)
                     ? Begin(ct => LogQueries.ReadPageAsync(graph, next, ct))
                     : null;
                 if (!WriteEntries(page, ref written))
@@ -150,7 +150,7 @@ public sealed class GetScimProvisioningLogCommand : ScimSessionCmdletBase
     /// <summary>Writes a page's entries; false once -First is satisfied.</summary>
     private bool WriteEntries(LogPage page, ref long written)
     {
-        foreach (ScimProvisioningLogEntry entry in page.Entries)
+        foreach (ScimProvisioningLogEntry entry in page.Entries())
         {
             WriteObject(entry);
             written++;

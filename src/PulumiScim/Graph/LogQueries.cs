@@ -17,10 +17,49 @@ namespace PulumiScim.Graph;
 /// <param name="Top">Entries a page.</param>
 internal sealed record LogQuery(string? JobId, DateTime? Since, DateTime? Until, string? Status, string? Action, string? CycleId, string? UserId, int Top);
 
-/// <summary>One page of provisioning log entries, and the link to the next page (null on the last).</summary>
-/// <param name="Entries">The page's entries, newest first.</param>
-/// <param name="NextLink">Graph's <c>@odata.nextLink</c>, or null.</param>
-internal sealed record LogPage(List<ScimProvisioningLogEntry> Entries, string? NextLink);
+/// <summary>
+/// One parsed page of provisioning log entries and the link to the next page. The entries are made as they are
+/// enumerated, so each dies young once written (a page's worth of entries made ahead would outlive a collection).
+/// </summary>
+internal sealed class LogPage : IDisposable
+{
+    private readonly JsonDocument _doc;
+    private readonly JsonElement _items;
+
+    public LogPage(JsonDocument doc)
+    {
+        _doc = doc;
+        JsonElement root = doc.RootElement;
+        NextLink = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("@odata.nextLink", out JsonElement link) && link.ValueKind == JsonValueKind.String ? link.GetString() : null;
+        _items = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("value", out JsonElement v) && v.ValueKind == JsonValueKind.Array ? v : default;
+        Count = _items.ValueKind == JsonValueKind.Array ? _items.GetArrayLength() : 0;
+    }
+
+    /// <summary>Graph's <c>@odata.nextLink</c>, or null on the last page.</summary>
+    public string? NextLink { get; }
+
+    /// <summary>How many items the page holds.</summary>
+    public int Count { get; }
+
+    /// <summary>The page's entries, newest first, each made when it is reached.</summary>
+    public IEnumerable<ScimProvisioningLogEntry> Entries()
+    {
+        if (Count == 0)
+        {
+            yield break;
+        }
+
+        foreach (JsonElement item in _items.EnumerateArray())
+        {
+            if (item.ValueKind == JsonValueKind.Object)
+            {
+                yield return new ScimProvisioningLogEntry(item);
+            }
+        }
+    }
+
+    public void Dispose() => _doc.Dispose();
+}
 
 /// <summary>The Graph door's provisioning-log query (List provisioningObjectSummary), newest first.</summary>
 internal static class LogQueries
@@ -53,26 +92,11 @@ internal static class LogQueries
             ("$orderby", "activityDateTime desc"));
     }
 
-    /// <summary>Reads one page (the first page's path, or a <c>@odata.nextLink</c>) and makes its entries, off the pipeline thread.</summary>
+    /// <summary>Reads and parses one page (the first page's path, or a <c>@odata.nextLink</c>), off the pipeline thread.</summary>
     public static async Task<LogPage> ReadPageAsync(GraphClient graph, string pathOrNextLink, CancellationToken ct)
     {
         byte[] raw = await graph.GetRawAsync(pathOrNextLink, ct).ConfigureAwait(false);
-        using JsonDocument page = JsonDocument.Parse(raw);
-        JsonElement root = page.RootElement;
-        string? next = root.TryGetProperty("@odata.nextLink", out JsonElement link) && link.ValueKind == JsonValueKind.String ? link.GetString() : null;
-        var entries = new List<ScimProvisioningLogEntry>();
-        if (root.TryGetProperty("value", out JsonElement items) && items.ValueKind == JsonValueKind.Array)
-        {
-            foreach (JsonElement item in items.EnumerateArray())
-            {
-                if (item.ValueKind == JsonValueKind.Object)
-                {
-                    entries.Add(new ScimProvisioningLogEntry(item));
-                }
-            }
-        }
-
-        return new LogPage(entries, next);
+        return new LogPage(JsonDocument.Parse(raw));
     }
 
     private static void Add(List<string> clauses, string clause, string? value)
