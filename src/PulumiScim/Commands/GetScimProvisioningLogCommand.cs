@@ -1,7 +1,6 @@
 // Copyright (c) PulumiScim contributors. Licensed under the MIT License.
 
 using System.Management.Automation;
-using System.Text.Json;
 using PulumiScim.Graph;
 using PulumiScim.Model;
 
@@ -67,35 +66,16 @@ public sealed class GetScimProvisioningLogCommand : ScimSessionCmdletBase
     /// <inheritdoc/>
     protected override void ProcessRecord()
     {
-        ScimApplication? app = null;
         var session = ResolveSession(ParameterSetName == ByApplicationSet ? Application.Session : null);
-        if (ParameterSetName == ByApplicationSet)
+        if (!TryResolveApplication(session, out ScimApplication? app))
         {
-            app = Application;
-        }
-        else if (ParameterSetName == ByNameSet)
-        {
-            app = FindOneApplication(session, DisplayName, null);
-            if (app is null)
-            {
-                return;
-            }
-        }
-
-        if (app is not null && app.JobId is null)
-        {
-            WriteError(Error("NoProvisioningJob", ErrorCategory.InvalidOperation, app, $"The app '{app.DisplayName}' has no provisioning job, so it has no provisioning logs.", "Run Set-ScimTenant first."));
             return;
         }
 
         string? userId = null;
-        if (User is not null)
+        if (User is not null && (userId = ResolveUserId(session)) is null)
         {
-            userId = ResolveUserId(session);
-            if (userId is null)
-            {
-                return;
-            }
+            return;
         }
 
         int top = First > 0 ? Math.Min(First, PageSize) : PageSize;
@@ -103,47 +83,47 @@ public sealed class GetScimProvisioningLogCommand : ScimSessionCmdletBase
         Stream(session.Graph, path);
     }
 
-    /// <summary>Writes entries page by page; the next page is fetched while this one is written.</summary>
+    /// <summary>The app asked for (null for every job's entries); false, with the error written, when it cannot be read from.</summary>
+    private bool TryResolveApplication(PulumiScim.Session.ScimGraphSession session, out ScimApplication? app)
+    {
+        app = ParameterSetName switch
+        {
+            ByApplicationSet => Application,
+            ByNameSet => FindOneApplication(session, DisplayName, null),
+            _ => null,
+        };
+        if (ParameterSetName == ByNameSet && app is null)
+        {
+            return false;
+        }
+
+        if (app is not null && app.JobId is null)
+        {
+            WriteError(Error("NoProvisioningJob", ErrorCategory.InvalidOperation, app, $"The app '{app.DisplayName}' has no provisioning job, so it has no provisioning logs.", "Run Set-ScimTenant first."));
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>Writes entries page by page; the next page is read (and its entries made) while this one is written.</summary>
     private void Stream(GraphClient graph, string firstPath)
     {
-        Task<byte[]>? pending = Begin(ct => graph.GetRawAsync(firstPath, ct));
+        Task<LogPage>? pending = Begin(ct => LogQueries.ReadPageAsync(graph, firstPath, ct));
         long written = 0;
         int pages = 0;
         try
         {
             while (pending is not null)
             {
-                byte[] raw = AwaitTask(pending);
-                pending = null;
+                LogPage page = AwaitTask(pending);
                 pages++;
-                using JsonDocument page = JsonDocument.Parse(raw);
-                JsonElement root = page.RootElement;
-                string? next = root.TryGetProperty("@odata.nextLink", out JsonElement link) && link.ValueKind == JsonValueKind.String ? link.GetString() : null;
-                JsonElement items = root.TryGetProperty("value", out JsonElement v) && v.ValueKind == JsonValueKind.Array ? v : default;
-                int count = items.ValueKind == JsonValueKind.Array ? items.GetArrayLength() : 0;
-                if (next is not null && (First == 0 || written + count < First))
+                pending = page.NextLink is { } next && (First == 0 || written + page.Entries.Count < First)
+                    ? Begin(ct => LogQueries.ReadPageAsync(graph, next, ct))
+                    : null;
+                if (!WriteEntries(page, ref written))
                 {
-                    pending = Begin(ct => graph.GetRawAsync(next, ct));
-                }
-
-                if (count == 0)
-                {
-                    continue;
-                }
-
-                foreach (JsonElement item in items.EnumerateArray())
-                {
-                    if (item.ValueKind != JsonValueKind.Object)
-                    {
-                        continue;
-                    }
-
-                    WriteObject(new ScimProvisioningLogEntry(item));
-                    written++;
-                    if (First > 0 && written >= First)
-                    {
-                        return;
-                    }
+                    return;
                 }
 
                 if (pending is not null)
@@ -165,6 +145,22 @@ public sealed class GetScimProvisioningLogCommand : ScimSessionCmdletBase
                 WriteProgress(new ProgressRecord(ProgressActivityId, "Reading provisioning logs", "Done") { RecordType = ProgressRecordType.Completed });
             }
         }
+    }
+
+    /// <summary>Writes a page's entries; false once -First is satisfied.</summary>
+    private bool WriteEntries(LogPage page, ref long written)
+    {
+        foreach (ScimProvisioningLogEntry entry in page.Entries)
+        {
+            WriteObject(entry);
+            written++;
+            if (First > 0 && written >= First)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private string? ResolveUserId(PulumiScim.Session.ScimGraphSession session)

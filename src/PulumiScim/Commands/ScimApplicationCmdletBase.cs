@@ -88,6 +88,19 @@ public abstract class ScimApplicationCmdletBase : ScimSessionCmdletBase
     internal AppSnapshot Read(AppRef app, AppParts parts, bool tolerant = false) =>
         Await(ct => AppReader.ReadAsync(app, HolderFor(app.Session), parts, tolerant, ct));
 
+    /// <summary>Test Connection with the credentials saved on the job (a planner input); null when the app has no saved token.</summary>
+    internal SavedCredentialsTest? TestSavedCredentials(ScimApplication app, AppSnapshot snapshot)
+    {
+        if (snapshot.JobId is null || string.IsNullOrEmpty(snapshot.Secret(SecretsPlanner.SecretTokenKey)))
+        {
+            return null;
+        }
+
+        WriteVerbose("Test Connection: checking the saved credentials.");
+        GraphRequestException? error = Await(ct => SyncOperations.ValidateSavedAsync(AppRef.Of(app.Session, snapshot), ct));
+        return new SavedCredentialsTest(error is null, error?.GraphMessage ?? error?.Message);
+    }
+
     /// <summary>Resolves users (id, UPN or display name) and groups (id or display name); writes an error per principal that does not resolve.</summary>
     internal List<WantedPrincipal> ResolvePrincipals(ScimApplication app, string[]? users, string[]? groups)
     {

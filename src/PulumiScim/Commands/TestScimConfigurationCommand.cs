@@ -131,14 +131,7 @@ public sealed class TestScimConfigurationCommand : ScimApplicationCmdletBase
             throw;
         }
 
-        SavedCredentialsTest? saved = null;
-        if (snapshot.JobId is not null && !string.IsNullOrEmpty(snapshot.Secret(SecretsPlanner.SecretTokenKey)))
-        {
-            GraphRequestException? error = Await(ct => SyncOperations.ValidateSavedAsync(AppRef.Of(app.Session, snapshot), ct));
-            saved = new SavedCredentialsTest(error is null, error?.GraphMessage ?? error?.Message);
-        }
-
-        return TenantPlanner.Plan(snapshot, new TenantWanted(tenantUrl, Scope == ScimScope.All, notifications), saved).Plan;
+        return TenantPlanner.Plan(snapshot, new TenantWanted(tenantUrl, Scope == ScimScope.All, notifications), TestSavedCredentials(app, snapshot)).Plan;
     }
 
     private AppPlan PlanSchema(AppSnapshot snapshot)

@@ -1,6 +1,8 @@
 // Copyright (c) PulumiScim contributors. Licensed under the MIT License.
 
 using System.Globalization;
+using System.Text.Json;
+using PulumiScim.Model;
 
 namespace PulumiScim.Graph;
 
@@ -14,6 +16,11 @@ namespace PulumiScim.Graph;
 /// <param name="UserId">The source user's object id.</param>
 /// <param name="Top">Entries a page.</param>
 internal sealed record LogQuery(string? JobId, DateTime? Since, DateTime? Until, string? Status, string? Action, string? CycleId, string? UserId, int Top);
+
+/// <summary>One page of provisioning log entries, and the link to the next page (null on the last).</summary>
+/// <param name="Entries">The page's entries, newest first.</param>
+/// <param name="NextLink">Graph's <c>@odata.nextLink</c>, or null.</param>
+internal sealed record LogPage(List<ScimProvisioningLogEntry> Entries, string? NextLink);
 
 /// <summary>The Graph door's provisioning-log query (List provisioningObjectSummary), newest first.</summary>
 internal static class LogQueries
@@ -44,6 +51,28 @@ internal static class LogQueries
             ("$filter", clauses.Count == 0 ? null : string.Join(" and ", clauses)),
             ("$top", q.Top.ToString(CultureInfo.InvariantCulture)),
             ("$orderby", "activityDateTime desc"));
+    }
+
+    /// <summary>Reads one page (the first page's path, or a <c>@odata.nextLink</c>) and makes its entries, off the pipeline thread.</summary>
+    public static async Task<LogPage> ReadPageAsync(GraphClient graph, string pathOrNextLink, CancellationToken ct)
+    {
+        byte[] raw = await graph.GetRawAsync(pathOrNextLink, ct).ConfigureAwait(false);
+        using JsonDocument page = JsonDocument.Parse(raw);
+        JsonElement root = page.RootElement;
+        string? next = root.TryGetProperty("@odata.nextLink", out JsonElement link) && link.ValueKind == JsonValueKind.String ? link.GetString() : null;
+        var entries = new List<ScimProvisioningLogEntry>();
+        if (root.TryGetProperty("value", out JsonElement items) && items.ValueKind == JsonValueKind.Array)
+        {
+            foreach (JsonElement item in items.EnumerateArray())
+            {
+                if (item.ValueKind == JsonValueKind.Object)
+                {
+                    entries.Add(new ScimProvisioningLogEntry(item));
+                }
+            }
+        }
+
+        return new LogPage(entries, next);
     }
 
     private static void Add(List<string> clauses, string clause, string? value)
