@@ -723,7 +723,8 @@ function Measure-TenantsCase {
         $backup = Join-Path $script:Scratch ('tenants-' + [guid]::NewGuid().ToString('n'))
         $child = Invoke-Child 'Invoke-Tenants.ps1' @{ Mode = $Mode; ModulePath = $script:ModulePath; InfoPath = $SandboxHost.InfoPath; BackupPath = $backup; ThrottleLimit = $ThrottleLimit }
         # The sandboxes of one host share one clock: their logs merge into one critical path.
-        $log = @(foreach ($sandbox in $sandboxes) { Invoke-RestMethod -Uri (Get-ControlUri $sandbox 'requests') })
+        # Invoke-RestMethod writes a JSON array as one object: enumerate each log into one list.
+        $log = @(foreach ($sandbox in $sandboxes) { Invoke-RestMethod -Uri (Get-ControlUri $sandbox 'requests') | ForEach-Object { $_ } })
         Add-Member -InputObject $child -NotePropertyName Requests -NotePropertyValue $log.Count
         Add-Member -InputObject $child -NotePropertyName CriticalPath -NotePropertyValue (Get-CriticalPath $log)
         $child
