@@ -102,19 +102,12 @@ public abstract class ScimApplicationCmdletBase : ScimSessionCmdletBase
     }
 
     /// <summary>Resolves users (id, UPN or display name) and groups (id or display name); writes an error per principal that does not resolve.</summary>
-    internal List<WantedPrincipal> ResolvePrincipals(ScimApplication app, string[]? users, string[]? groups)
+    internal List<WantedPrincipal> ResolvePrincipals(ScimApplication app, string[]? users, string[]? groups) =>
+        ReportUnresolved(Await(ct => PrincipalQueries.ResolveAsync(app.Session.Graph, users ?? [], groups ?? [], ct)));
+
+    /// <summary>Writes an error per principal that did not resolve; returns the ones that did.</summary>
+    internal List<WantedPrincipal> ReportUnresolved(List<PrincipalResolution> resolved)
     {
-        var resolved = new List<PrincipalResolution>();
-        if (users is { Length: > 0 })
-        {
-            resolved.AddRange(Await(ct => PrincipalQueries.ResolveUsersAsync(app.Session.Graph, users, ct)));
-        }
-
-        if (groups is { Length: > 0 })
-        {
-            resolved.AddRange(Await(ct => PrincipalQueries.ResolveGroupsAsync(app.Session.Graph, groups, ct)));
-        }
-
         foreach (PrincipalResolution r in resolved.Where(r => r.Principal is null))
         {
             ErrorCategory category = r.ErrorId switch

@@ -131,28 +131,12 @@ internal static partial class AppReader
                     schema.Remove("@odata.context");
                     return s.WithSchema(schema);
                 default:
-                    return s.WithAssignments(await AssignmentsAsync(app, result, ct).ConfigureAwait(false));
+                    return s.WithAssignments(await PrincipalQueries.AllPagesAsync(app.Session.Graph, result, ct).ConfigureAwait(false));
             }
         }
         catch (GraphRequestException ex) when (tolerant)
         {
             return s.WithUnreadable(part, ex);
         }
-    }
-
-    /// <summary>The assignments of a batched first page, and the pages after it.</summary>
-    private static async Task<List<JsonObject>> AssignmentsAsync(AppRef app, BatchResult first, CancellationToken ct)
-    {
-        JsonNode? page = first.Checked();
-        var list = (page?["value"] as JsonArray ?? []).OfType<JsonObject>().ToList();
-        if ((string?)page?["@odata.nextLink"] is string next)
-        {
-            await foreach (JsonObject a in app.Session.Graph.ListAsync(next, ct).ConfigureAwait(false))
-            {
-                list.Add(a);
-            }
-        }
-
-        return list;
     }
 }
