@@ -136,7 +136,9 @@ Describe 'The runbook on a tenant that is not as the guide leaves it' {
         $failed = @($run.Output | Where-Object { $_ -like 'FAIL *(fix: *' })
         $failed.Count | Should -BeGreaterThan 0
         ($run.Output -join "`n") | Should -Match "\d+ of \d+ checks failed for acme: "
-        @(Get-GraphWrites $script:sb).Count | Should -Be 0
+        # A POST /v1.0/$batch of reads is no write: its inner requests are logged (inBatch) and judged one by one.
+        $writes = @(Get-GraphWrites $script:sb | Where-Object path -notmatch '/\$batch$')
+        $writes.Count | Should -Be 0 -Because (($writes | ForEach-Object { "$($_.method) $($_.path)" }) -join ', ')
     }
 
     It 'without a token source: ends failed and says where the token can come from' {
