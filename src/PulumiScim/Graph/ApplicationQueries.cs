@@ -74,13 +74,13 @@ internal static class ApplicationQueries
             return tag;
         }
 
-        if (!WildcardPattern.ContainsWildcardCharacters(displayName))
+        string prefix = LiteralPrefix(displayName, out bool wildcard);
+        if (!wildcard)
         {
-            return $"displayName eq {ODataLiteral(WildcardPattern.Unescape(displayName))} and {tag}";
+            return $"displayName eq {ODataLiteral(prefix)} and {tag}";
         }
 
         pattern = new WildcardPattern(displayName, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant);
-        string prefix = LiteralPrefix(displayName);
         return prefix.Length > 0 ? $"startswith(displayName,{ODataLiteral(prefix)}) and {tag}" : tag;
     }
 
@@ -102,8 +102,15 @@ internal static class ApplicationQueries
     }
 
     /// <summary>The text before the first wildcard character, unescaped.</summary>
-    internal static string LiteralPrefix(string pattern)
+    internal static string LiteralPrefix(string pattern) => LiteralPrefix(pattern, out _);
+
+    /// <summary>
+    /// The text before the first unescaped wildcard character (<c>*</c>, <c>?</c>, <c>[</c>), unescaped, and whether
+    /// there is one: the whole name, unescaped, when there is none. PowerShell's own rules, without needing a runspace.
+    /// </summary>
+    internal static string LiteralPrefix(string pattern, out bool wildcard)
     {
+        wildcard = false;
         var sb = new System.Text.StringBuilder();
         for (int i = 0; i < pattern.Length; i++)
         {
@@ -116,6 +123,7 @@ internal static class ApplicationQueries
 
             if (c is '*' or '?' or '[')
             {
+                wildcard = true;
                 break;
             }
 
