@@ -47,7 +47,8 @@ function Test-GraphWrite {
 }
 
 function Get-RequestCount {
-    # Counts the sandbox's request log (control endpoints are not logged): Graph /v1.0 requests, writes, SCIM requests.
+    # Counts the sandbox's request log (control endpoints are not logged): Graph /v1.0 requests, writes, SCIM requests,
+    # every request logged, and the round trips on the critical path (GET /_sandbox/requests/summary, docs/sandbox.md).
     param([Parameter(Mandatory)] [string] $GraphUri)
     # The sandbox may log a request just after answering it: read until two reads 50 ms apart agree (at most 20).
     $uri = $GraphUri.TrimEnd('/') + '/_sandbox/requests'
@@ -67,7 +68,8 @@ function Get-RequestCount {
         }
         else { $other++ }
     }
-    [ordered]@{ graphRequests = $graph; writes = $writes; otherRequests = $other }
+    $summary = Invoke-RestMethod -Uri ($GraphUri.TrimEnd('/') + '/_sandbox/requests/summary')
+    [ordered]@{ graphRequests = $graph; writes = $writes; otherRequests = $other; requests = $summary.requests; criticalPath = $summary.criticalPath }
 }
 
 function Write-ChildResult {

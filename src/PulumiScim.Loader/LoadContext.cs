@@ -66,6 +66,18 @@ public sealed class LoadContext : AssemblyLoadContext
         }
     }
 
+    /// <summary>Whether <see cref="Initialize"/> ran before in this process: the module is being imported again.</summary>
+    public static bool IsInitialized
+    {
+        get
+        {
+            lock (s_sync)
+            {
+                return s_instance is not null;
+            }
+        }
+    }
+
     /// <summary>Loads the cmdlet assembly into the module's private load context (once per process).</summary>
     /// <returns>The PulumiScim cmdlet assembly, for <c>Import-Module -Assembly</c>.</returns>
     public static Assembly Initialize()

@@ -20,7 +20,14 @@ internal sealed class SandboxContext : IDisposable
         {
             Timeout = TimeSpan.FromSeconds(10),
         };
+
+        // Marks the requests the sandbox's Entra side sends (validateCredentials, provisioning cycles): the request log
+        // keeps them out of a client's round trips.
+        OutboundHttp.DefaultRequestHeaders.Add(OutboundMarker, "entra");
     }
+
+    /// <summary>The header on every request the sandbox sends itself (as Entra's provisioning service would).</summary>
+    public const string OutboundMarker = "X-PulumiScim-Sandbox-Origin";
 
     public SandboxState State { get; }
 

@@ -214,7 +214,8 @@ public sealed class SandboxServer : IDisposable
         _stopping.Dispose();
     }
 
-    private static int FreePort()
+    /// <summary>A port on 127.0.0.1 nothing listens on right now (the system picks it; the probe is closed first).</summary>
+    internal static int FreePort()
     {
         using var l = new TcpListener(IPAddress.Loopback, 0);
         l.Start();
@@ -267,7 +268,9 @@ public sealed class SandboxServer : IDisposable
         // Logged before the answer is sent, so a client that reads the log right after its call sees the call.
         if (request is not null && !request.Path.StartsWith("/_sandbox", StringComparison.Ordinal))
         {
-            _requestLog.Add(request, response.Abort ? 0 : response.Status, started, t0, System.Diagnostics.Stopwatch.GetTimestamp());
+            // A request the sandbox's own Entra side sent (validateCredentials, a provisioning cycle) is no client's round trip.
+            bool roundTrip = request.Headers[SandboxContext.OutboundMarker] is null;
+            _requestLog.Add(request, response.Abort ? 0 : response.Status, started, t0, System.Diagnostics.Stopwatch.GetTimestamp(), roundTrip);
         }
 
         try
@@ -321,17 +324,23 @@ public sealed class SandboxServer : IDisposable
     /// The sandbox's own control endpoints (<c>/_sandbox/*</c>) and the managed-identity endpoint (on a real host it
     /// is a local endpoint of the host, not a call across the internet) are not delayed.
     /// </summary>
-    private Task DelayAsNetworkAsync(SandboxRequest request)
+    private async Task DelayAsNetworkAsync(SandboxRequest request)
     {
         int latencyMs = LatencyMs;
         if (latencyMs <= 0
             || request.Path.StartsWith("/_sandbox", StringComparison.Ordinal)
             || request.Path.StartsWith(ManagedIdentityRoutes.TokenPath, StringComparison.Ordinal))
         {
-            return Task.CompletedTask;
+            return;
         }
 
-        return Task.Delay(latencyMs, _stopping.Token);
+        // A timer may fire a few milliseconds early: wait out the rest, so the delay is never shorter than asked.
+        long start = System.Diagnostics.Stopwatch.GetTimestamp();
+        TimeSpan latency = TimeSpan.FromMilliseconds(latencyMs);
+        for (TimeSpan left = latency; left > TimeSpan.Zero; left = latency - System.Diagnostics.Stopwatch.GetElapsedTime(start))
+        {
+            await Task.Delay(left < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : left, _stopping.Token).ConfigureAwait(false);
+        }
     }
 
     /// <summary>One request of a JSON batch: dispatched and logged like a direct request (no latency of its own).</summary>
@@ -340,7 +349,7 @@ public sealed class SandboxServer : IDisposable
         DateTime started = DateTime.UtcNow;
         long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
         SandboxResponse response = await DispatchAsync(request).ConfigureAwait(false);
-        _requestLog.Add(request, response.Abort ? 0 : response.Status, started, t0, System.Diagnostics.Stopwatch.GetTimestamp(), roundTrip: false);
+        _requestLog.Add(request, response.Abort ? 0 : response.Status, started, t0, System.Diagnostics.Stopwatch.GetTimestamp(), roundTrip: false, inBatch: true);
         return response;
     }
 

@@ -597,7 +597,7 @@ public sealed class EngineCycleTests : EngineHarness
     [Fact]
     public async Task UnreachableTenantUrl_FailsTheCycle()
     {
-        int closedPort = FreePort();
+        int closedPort = SandboxServer.FreePort();
         string job = await ConfigureAsync(baseAddress: $"http://127.0.0.1:{closedPort}/scim/v2/acme");
         await AssignAsync(GraceId);
         JsonObject after = await StartAndWaitAsync(job);
@@ -692,14 +692,5 @@ public sealed class EngineCycleTests : EngineHarness
         {
             Assert.Null(Sandbox.State.Applications[0].Jobs[0].Job["status"]!["lastExecution"]);
         }
-    }
-
-    private static int FreePort()
-    {
-        var l = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        int port = ((IPEndPoint)l.LocalEndpoint).Port;
-        l.Stop();
-        return port;
     }
 }

@@ -76,10 +76,7 @@ public sealed class EngineScheduleTests
     [Fact]
     public async Task AJobSeededActive_RunsWithoutAStart()
     {
-        var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        int port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
+        int port = SandboxServer.FreePort();
         var secrets = new JsonArray(
             new JsonObject { ["key"] = "BaseAddress", ["value"] = $"http://127.0.0.1:{port}/pulumi/scim/v2/acme" },
             new JsonObject { ["key"] = "SecretToken", ["value"] = EngineHarness.ScimToken },

@@ -6,7 +6,7 @@ using System.Text.Json.Nodes;
 
 namespace PulumiScim.Sandbox.Tests;
 
-/// <summary><c>POST /_sandbox/faults</c>: transient Graph failures, injected before the handler runs.</summary>
+/// <summary><c>POST /_sandbox/faults</c>: transient Graph failures, injected before the handler runs, and schema writes accepted and dropped.</summary>
 public sealed class FaultInjectionTests : GraphTestClient
 {
     /// <summary>Graph's throttling sample (concepts/throttling.md, microsoft-graph-docs-contrib, CC BY 4.0).</summary>
@@ -73,6 +73,28 @@ public sealed class FaultInjectionTests : GraphTestClient
         await FaultsAsync(new { ratio = 0 });
         Assert.Empty((await GetAsync($"/v1.0/servicePrincipals/{SpId}/appRoleAssignedTo")).Body!["value"]!.AsArray());
         Assert.Empty((await GetAsync(SyncPath("/jobs"))).Body!["value"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task DropSchemaWrite_Answers204_KeepsTheOldSchema_AndStillChecksTheWrite()
+    {
+        string jobId = await CreateJobAsync();
+        string schemaPath = SyncPath($"/jobs/{jobId}/schema");
+        JsonObject changed = (await GetAsync(schemaPath)).Body!.DeepClone().AsObject();
+        changed.Remove("@odata.context");
+        changed["testMarker"] = "written";
+
+        await FaultsAsync(new { ratio = 1, kinds = new[] { "dropSchemaWrite" }, seed = 1 });
+        Assert.Equal(HttpStatusCode.NoContent, (await SendAsync(HttpMethod.Put, schemaPath, changed)).Status);
+        Assert.Equal(HttpStatusCode.BadRequest, (await SendAsync(HttpMethod.Put, schemaPath, "not json")).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await SendAsync(HttpMethod.Put, SyncPath("/jobs/nope/schema"), changed)).Status);
+        GraphAnswer kept = await GetAsync(schemaPath);
+        Assert.Equal(HttpStatusCode.OK, kept.Status);
+        Assert.Null(kept.Body!["testMarker"]);
+
+        await FaultsAsync(new { ratio = 0 });
+        Assert.Equal(HttpStatusCode.NoContent, (await SendAsync(HttpMethod.Put, schemaPath, changed)).Status);
+        Assert.Equal("written", (string?)(await GetAsync(schemaPath)).Body!["testMarker"]);
     }
 
     [Fact]

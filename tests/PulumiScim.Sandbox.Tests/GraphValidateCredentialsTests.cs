@@ -2,7 +2,6 @@
 
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using PulumiScim.Sandbox.Graph;
 
@@ -17,10 +16,7 @@ public sealed class FakeScimServer : IDisposable
     public FakeScimServer(string token)
     {
         Token = token;
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        Port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
+        Port = SandboxServer.FreePort();
         _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
         _listener.Start();
         _ = Task.Run(LoopAsync);
@@ -158,10 +154,7 @@ public sealed class GraphValidateCredentialsTests : GraphTestClient
     [Fact]
     public async Task UnreachableHost_Is400Unavailable()
     {
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        int closedPort = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
+        int closedPort = SandboxServer.FreePort();
         GraphAnswer a = await PostAsync(SyncPath("/jobs/validateCredentials"), Body($"http://127.0.0.1:{closedPort}/scim/v2/acme", GoodToken));
         Assert.Equal(HttpStatusCode.BadRequest, a.Status);
         Assert.Equal(CredentialValidator.UnavailableCode, a.ErrorCode);

@@ -74,6 +74,32 @@ public sealed class LatencyTests : GraphTestClient
     }
 
     [Fact]
+    public async Task TheSandboxsOwnScimCalls_AreDelayed_ButNoClientRoundTrip()
+    {
+        SandboxOrganization acme = Sandbox.Organizations.Single(o => o.Name == "acme");
+        await SendAsync(HttpMethod.Delete, "/_sandbox/requests");
+        GraphAnswer a = await PostAsync(SyncPath("/jobs/validateCredentials"), new
+        {
+            templateId = "scim",
+            useSavedCredentials = false,
+            applicationIdentifier = AppId,
+            credentials = new[] { new { key = "BaseAddress", value = acme.ScimBaseUri.ToString() }, new { key = "SecretToken", value = acme.Token } },
+        });
+        Assert.Equal(HttpStatusCode.NoContent, a.Status);
+
+        var log = await LogAsync();
+        var scim = log.Where(e => ((string)e["path"]!).StartsWith("/pulumi/", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(scim);
+        Assert.All(scim, e => Assert.False((bool)e["roundTrip"]!));
+        Assert.All(scim, e => Assert.True((double)e["durationMs"]! >= 200, e.ToJsonString()));
+        JsonObject outer = log.Single(e => ((string)e["path"]!).EndsWith("/validateCredentials", StringComparison.Ordinal));
+        Assert.True((double)outer["durationMs"]! >= 200 * (scim.Count + 1), "the outer call waits for its own latency and each SCIM call's");
+        JsonNode summary = (await GetAsync("/_sandbox/requests/summary")).Body!;
+        Assert.Equal(1, (int)summary["roundTrips"]!);
+        Assert.Equal(1, (int)summary["criticalPath"]!);
+    }
+
+    [Fact]
     public void CriticalPath_IsTheLongestChainOfRequestsThatEachWaitedForThePrevious()
     {
         Assert.Equal(0, RequestLog.CriticalPath([]));

@@ -181,7 +181,8 @@ public sealed class ProvisionOnDemandTests : EngineHarness
         Assert.Equal(HttpStatusCode.NotFound, (await other.PostAsync(SyncPath("/jobs/nope/provisionOnDemand"), Body(GraceId))).Status);
         Assert.Equal(HttpStatusCode.BadRequest, (await other.PostAsync(SyncPath("/jobs/nope/provisionOnDemand"), "not json")).Status);
         using var unauthenticated = new HttpClient { BaseAddress = other.Sandbox.GraphUri };
-        using HttpResponseMessage noToken = await unauthenticated.PostAsync(SyncPath($"/jobs/{job}/provisionOnDemand"), new StringContent(Body(GraceId)));
+        using var content = new StringContent(Body(GraceId));
+        using HttpResponseMessage noToken = await unauthenticated.PostAsync(SyncPath($"/jobs/{job}/provisionOnDemand"), content);
         Assert.Equal(HttpStatusCode.Unauthorized, noToken.StatusCode);
     }
 }

@@ -31,7 +31,8 @@ public sealed class SandboxServerTests : IDisposable
     [Fact]
     public async Task MissingToken_Gets401WithGraphErrorBody()
     {
-        using var resp = await _http.SendAsync(Get("/v1.0/servicePrincipals", auth: false));
+        using HttpRequestMessage req = Get("/v1.0/servicePrincipals", auth: false);
+        using var resp = await _http.SendAsync(req);
         Assert.Equal(HttpStatusCode.Unauthorized, resp.StatusCode);
         var body = JsonNode.Parse(await resp.Content.ReadAsStringAsync())!;
         Assert.Equal("InvalidAuthenticationToken", (string?)body["error"]!["code"]);
@@ -41,7 +42,8 @@ public sealed class SandboxServerTests : IDisposable
     [Fact]
     public async Task ServicePrincipals_FilterByDisplayName()
     {
-        using var resp = await _http.SendAsync(Get("/v1.0/servicePrincipals?$filter=displayName eq 'Pulumi Cloud'&$select=id,displayName"));
+        using HttpRequestMessage req = Get("/v1.0/servicePrincipals?$filter=displayName eq 'Pulumi Cloud'&$select=id,displayName");
+        using var resp = await _http.SendAsync(req);
         Assert.Equal(HttpStatusCode.OK, resp.StatusCode);
         var body = JsonNode.Parse(await resp.Content.ReadAsStringAsync())!;
         var value = body["value"]!.AsArray();
@@ -53,7 +55,8 @@ public sealed class SandboxServerTests : IDisposable
     [Fact]
     public async Task UnknownServicePrincipal_Gets404ResourceNotFound()
     {
-        using var resp = await _http.SendAsync(Get("/v1.0/servicePrincipals/" + Guid.NewGuid()));
+        using HttpRequestMessage req = Get("/v1.0/servicePrincipals/" + Guid.NewGuid());
+        using var resp = await _http.SendAsync(req);
         Assert.Equal(HttpStatusCode.NotFound, resp.StatusCode);
         var body = JsonNode.Parse(await resp.Content.ReadAsStringAsync())!;
         Assert.Equal("Request_ResourceNotFound", (string?)body["error"]!["code"]);
@@ -65,7 +68,7 @@ public sealed class SandboxServerTests : IDisposable
         using SandboxServer other = SandboxServer.Start();
         Assert.NotEqual(_sandbox.Port, other.Port);
         Assert.NotEqual(_sandbox.AccessToken, other.AccessToken);
-        var req = Get("/v1.0/servicePrincipals");
+        using HttpRequestMessage req = Get("/v1.0/servicePrincipals");
         req.RequestUri = new Uri(other.GraphUri, "/v1.0/servicePrincipals");
         using var resp = await _http.SendAsync(req);
         Assert.Equal(HttpStatusCode.Unauthorized, resp.StatusCode);
@@ -74,7 +77,8 @@ public sealed class SandboxServerTests : IDisposable
     [Fact]
     public async Task GroupsFilterWithTheInOperator()
     {
-        using var resp = await _http.SendAsync(Get("/v1.0/groups?$filter=displayName in ('Platform Team','SRE','Nope')&$select=id,displayName"));
+        using HttpRequestMessage req = Get("/v1.0/groups?$filter=displayName in ('Platform Team','SRE','Nope')&$select=id,displayName");
+        using var resp = await _http.SendAsync(req);
         Assert.Equal(HttpStatusCode.OK, resp.StatusCode);
         string[] names = JsonNode.Parse(await resp.Content.ReadAsStringAsync())!["value"]!.AsArray().Select(g => (string)g!["displayName"]!).Order().ToArray();
         Assert.Equal(["Platform Team", "SRE"], names);

@@ -1,6 +1,7 @@
 # Copyright (c) PulumiScim contributors. Licensed under the MIT License.
 # The guide's pipeline under injected Graph faults (429 with fractional Retry-After, 503, 504, connection
-# resets), under replication lag, with a spent retry budget, and stopped with Ctrl+C. docs/failure-modes.md cites these.
+# resets), under replication lag, with a schema write accepted and dropped, with a spent retry budget, and stopped
+# with Ctrl+C. docs/failure-modes.md cites these.
 
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'PulumiScim.TestHelpers.psm1') -Force
@@ -153,6 +154,55 @@ Describe 'A new app on a tenant that takes 5 s to replicate' {
         $errs | ForEach-Object { "$($_.FullyQualifiedErrorId): $($_.Exception.Message)" } | Should -BeNullOrEmpty
         $text -join "`n" | Should -Match 'already has the provisioning job'
         @((Get-AppState $script:sb 'Pulumi Cloud').synchronization.jobs).Count | Should -Be 1
+    }
+}
+
+Describe 'A schema write Graph answers 204 to and drops' {
+    BeforeAll {
+        $script:sb = Start-ScimSandbox -SeedPath $SeedPath
+        $script:sb | Connect-ScimGraph
+        Invoke-GuidePipeline -Sandbox $script:sb -BackupPath (Join-Path $TestDrive 'guide') | Out-Null
+        $script:before = Get-SandboxSchema $script:sb | ConvertTo-Json -Depth 50 -Compress
+        Set-SandboxFault $script:sb -Ratio 1 -Kinds 'dropSchemaWrite'
+        Clear-SandboxRequests $script:sb
+        $errs = $null
+        $script:out = @(Get-ScimApplication 'Pulumi Cloud' |
+                Set-ScimUserMapping -UserNameSource UserPrincipalName -BackupPath (Join-Path $TestDrive 'drop') -ErrorVariable errs -ErrorAction SilentlyContinue)
+        $script:errs = @($errs)
+        $script:log = @(Get-SandboxRequests $script:sb | Where-Object path -like '/v1.0/*')
+        Set-SandboxFault $script:sb -Ratio 0
+    }
+
+    AfterAll {
+        Disconnect-ScimGraph
+        $script:sb | Stop-ScimSandbox
+    }
+
+    It 'really met the fault: Graph accepted the PUT with 204 and kept the old schema' {
+        @($script:log | Where-Object { $_.method -eq 'PUT' -and $_.path -match '/schema$' -and $_.status -eq 204 }).Count | Should -Be 1
+        Get-SandboxSchema $script:sb | ConvertTo-Json -Depth 50 -Compress | Should -Be $script:before
+    }
+
+    It 'reads the schema back and reports SchemaWriteNotApplied on the app, saying what is missing' {
+        $script:errs.Count | Should -Be 1
+        $script:errs[0].FullyQualifiedErrorId | Should -Be 'SchemaWriteNotApplied,PulumiScim.Commands.SetScimUserMappingCommand'
+        $script:errs[0].CategoryInfo.Category | Should -Be 'InvalidResult'
+        $script:errs[0].TargetObject.DisplayName | Should -Be 'Pulumi Cloud'
+        $script:errs[0].Exception.Message | Should -Match 'does not hold what was written: .*userName'
+        $script:errs[0].Exception.Message | Should -Match 'Run the pipeline again'
+    }
+
+    It 'does not claim success: no app goes down the pipeline' {
+        $script:out | Should -BeNullOrEmpty
+    }
+
+    It 'leaves a drift Test-ScimConfiguration reports: the userName source check alone fails' {
+        $app = Get-ScimApplication 'Pulumi Cloud'
+        $failed = @($app | Test-ScimConfiguration -OrganizationName acme -UserNameSource UserPrincipalName | Where-Object { -not $_.Passed })
+        $failed.Name | Should -Be 'userName source'
+        $failed[0].Expected | Should -Match 'userPrincipalName'
+        $app | Test-ScimConfiguration -OrganizationName acme -UserNameSource UserPrincipalName -Quiet | Should -BeFalse
+        $app | Test-ScimConfiguration -OrganizationName acme -Quiet | Should -BeTrue
     }
 }
 

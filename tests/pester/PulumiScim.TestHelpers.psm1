@@ -271,6 +271,21 @@ function Invoke-Pwsh {
     }
 }
 
+function Invoke-PwshCommand {
+    # Runs a script as 'pwsh -Command "& <file>"' (how GitHub Actions runs a pwsh step, and how a thrown error ends a
+    # runbook job); returns its exit code and its output lines as text, without throwing on a non-zero exit.
+    param([Parameter(Mandatory)] [string] $Script)
+    $file = Join-Path ([System.IO.Path]::GetTempPath()) ("pulumiscim-" + [guid]::NewGuid() + '.ps1')
+    Set-Content -Path $file -Value $Script
+    try {
+        $output = & $PwshExe -NoProfile -NonInteractive -Command "& '$file'" 2>&1
+        [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = @($output | ForEach-Object { "$_" }) }
+    }
+    finally {
+        Remove-Item $file -ErrorAction SilentlyContinue
+    }
+}
+
 function Invoke-IsolatedPwsh {
     # Invoke-Pwsh with HOME (and so the user's module folder and PSResourceGet's repository list) in $HomePath.
     param([Parameter(Mandatory)] [string] $HomePath, [Parameter(Mandatory)] [string] $Script)

@@ -273,6 +273,12 @@ internal static class SynchronizationRoutes
                 return GraphError.BadRequest(invalid, "BadRequest");
             }
 
+            if (req.DropWrite)
+            {
+                // Fault dropSchemaWrite: Graph's 204 with the old schema kept (stricter than a write that shows late).
+                return SandboxResponse.NoContent();
+            }
+
             // Full replace, stored as sent: unknown properties survive (Update synchronizationSchema doc).
             schema.Remove("@odata.context");
             job.Schema = schema;

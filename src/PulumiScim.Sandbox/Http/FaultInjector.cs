@@ -9,12 +9,18 @@ namespace PulumiScim.Sandbox.Http;
 /// Injects transient failures into Graph requests (<c>POST /_sandbox/faults</c>, docs/sandbox.md): a share of the
 /// requests under <c>/v1.0/</c> answers 429, 503 or 504 with Graph's error body and Retry-After, or has its connection
 /// reset. The decision is made before the handler runs, so a faulted write never takes effect. For a fixed seed the
-/// sequence of decisions is fixed.
+/// sequence of decisions is fixed. The kind <c>dropSchemaWrite</c> is the opposite: a <c>PUT</c> of a job's schema
+/// passes every check and is answered 204, but the schema stays as it was (docs/sandbox.md, Control endpoints).
 /// </summary>
 internal sealed class FaultInjector
 {
     /// <summary>The kinds <c>POST /_sandbox/faults</c> accepts.</summary>
-    public static readonly IReadOnlyList<string> Kinds = ["429", "503", "504", "reset"];
+    public static readonly IReadOnlyList<string> Kinds = ["429", "503", "504", "reset", DropSchemaWrite];
+
+    /// <summary>The kind that accepts a schema write and drops it.</summary>
+    public const string DropSchemaWrite = "dropSchemaWrite";
+
+    private static readonly Regex s_schemaPath = new("/synchronization/jobs/[^/]+/schema$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, TimeSpan.FromMilliseconds(100));
 
     private readonly object _sync = new();
     private double _ratio;
@@ -41,7 +47,7 @@ internal sealed class FaultInjector
     {
         if (body is null)
         {
-            return "The body must be a JSON object: { \"ratio\": 0.2, \"kinds\": [\"429\",\"503\",\"504\",\"reset\"], \"retryAfterSeconds\": 1.5, \"seed\": 1, \"paths\": \"regex\" }.";
+            return "The body must be a JSON object: { \"ratio\": 0.2, \"kinds\": [\"429\",\"503\",\"504\",\"reset\",\"dropSchemaWrite\"], \"retryAfterSeconds\": 1.5, \"seed\": 1, \"paths\": \"regex\" }.";
         }
 
         double ratio;
@@ -143,7 +149,7 @@ internal sealed class FaultInjector
         }
     }
 
-    /// <summary>The fault to answer with instead of running the handler, or null to run it.</summary>
+    /// <summary>The fault to answer with instead of running the handler, or null to run it (a dropSchemaWrite marks the request instead).</summary>
     public SandboxResponse? Next(SandboxRequest request)
     {
         if (!request.Path.StartsWith("/v1.0/", StringComparison.OrdinalIgnoreCase))
@@ -174,8 +180,20 @@ internal sealed class FaultInjector
             }
 
             kind = _kinds[pick];
+            if (kind == DropSchemaWrite && !IsSchemaWrite(request))
+            {
+                return null;
+            }
+
             retryAfter = _retryAfterSeconds;
             _injected++;
+        }
+
+        if (kind == DropSchemaWrite)
+        {
+            // The handler runs every check of the real write; only the store is skipped.
+            request.DropWrite = true;
+            return null;
         }
 
         return kind switch
@@ -186,4 +204,7 @@ internal sealed class FaultInjector
             _ => SandboxResponse.Reset(),
         };
     }
+
+    private static bool IsSchemaWrite(SandboxRequest request) =>
+        string.Equals(request.Method, "PUT", StringComparison.OrdinalIgnoreCase) && s_schemaPath.IsMatch(request.Path);
 }

@@ -8,8 +8,10 @@ namespace PulumiScim.Sandbox.Http;
 /// <summary>
 /// Every Graph and SCIM request served: <c>{ method, path, query, status, startedAt, durationMs, startMs, endMs,
 /// roundTrip }</c>. <c>startMs</c> and <c>endMs</c> are monotonic milliseconds on one clock for every sandbox of the
-/// process (since the first one started): when the request arrived and when its answer was ready to send (after the latency model's delay). <c>roundTrip</c> is true
-/// for a request that came over HTTP, false for one served inside another (an inner request of a JSON batch).
+/// process (since the first one started): when the request arrived and when its answer was ready to send (after the
+/// latency model's delay). <c>roundTrip</c> is true for a client's request, false for one served inside another (an
+/// inner request of a JSON batch) and for one the sandbox's own Entra side sent (validateCredentials and provisioning
+/// cycles calling the SCIM endpoint).
 /// </summary>
 internal sealed class RequestLog
 {
@@ -24,8 +26,9 @@ internal sealed class RequestLog
     /// <param name="startedAt">When it arrived (wall clock, for people).</param>
     /// <param name="startTimestamp">When it arrived (<see cref="Stopwatch.GetTimestamp"/>).</param>
     /// <param name="endTimestamp">When its answer was ready (<see cref="Stopwatch.GetTimestamp"/>).</param>
-    /// <param name="roundTrip">False for a request served inside another one (a batch's inner request).</param>
-    public void Add(SandboxRequest request, int status, DateTime startedAt, long startTimestamp, long endTimestamp, bool roundTrip = true)
+    /// <param name="roundTrip">False for a request served inside another one (a batch's inner request) or sent by the sandbox itself.</param>
+    /// <param name="inBatch">True for an inner request of a JSON batch (logged with <c>"inBatch": true</c>).</param>
+    public void Add(SandboxRequest request, int status, DateTime startedAt, long startTimestamp, long endTimestamp, bool roundTrip = true, bool inBatch = false)
     {
         double startMs = Stopwatch.GetElapsedTime(s_origin, startTimestamp).TotalMilliseconds;
         double endMs = Stopwatch.GetElapsedTime(s_origin, endTimestamp).TotalMilliseconds;
@@ -41,7 +44,7 @@ internal sealed class RequestLog
             ["endMs"] = Math.Round(endMs, 3),
             ["roundTrip"] = roundTrip,
         };
-        if (!roundTrip)
+        if (inBatch)
         {
             entry["inBatch"] = true;
         }
@@ -61,8 +64,8 @@ internal sealed class RequestLog
     }
 
     /// <summary>
-    /// <c>{ requests, roundTrips, criticalPath }</c>: every logged request, those that came over HTTP, and the round
-    /// trips on the critical path (<see cref="CriticalPath"/>).
+    /// <c>{ requests, roundTrips, criticalPath }</c>: every logged request, the clients' requests over HTTP (not a
+    /// batch's inner requests, not the sandbox's own calls), and the round trips on the critical path (<see cref="CriticalPath"/>).
     /// </summary>
     public JsonObject Summary()
     {

@@ -45,6 +45,9 @@ internal sealed class SandboxRequest
     /// <summary>Who the Graph token speaks for, once the route's check has read it.</summary>
     public GraphCaller? Caller { get; set; }
 
+    /// <summary>The fault injector chose to accept this write and drop it (fault kind <c>dropSchemaWrite</c>).</summary>
+    public bool DropWrite { get; set; }
+
     public string BodyText => Encoding.UTF8.GetString(Body);
 
     /// <summary>Parses the body as JSON; null when the body is empty or not JSON.</summary>

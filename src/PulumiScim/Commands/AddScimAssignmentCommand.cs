@@ -29,7 +29,7 @@ public sealed class AddScimAssignmentCommand : ScimAssignmentCmdletBase
             return null;
         }
 
-        List<WantedPrincipal> wanted = ResolvePrincipals(app, User, Group);
+        List<WantedPrincipal> wanted = Wanted(app);
         try
         {
             return AssignmentStepPlanner.PlanAdd(snapshot, wanted);

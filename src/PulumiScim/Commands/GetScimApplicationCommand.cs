@@ -74,27 +74,24 @@ public sealed class GetScimApplicationCommand : ScimSessionCmdletBase
         WriteApplications(session, sps);
     }
 
-    /// <summary>Reads each app's job and secrets and writes it, with a progress bar when there are several.</summary>
+    /// <summary>Reads the apps' jobs and secrets (in JSON batches, several apps per round trip) and writes them in list order.</summary>
     private void WriteApplications(Session.ScimGraphSession session, List<JsonObject> sps)
     {
+        if (sps.Count > 1)
+        {
+            WriteProgress(new ProgressRecord(ProgressActivityId, "Reading provisioning jobs", $"{sps.Count} applications") { PercentComplete = 0 });
+        }
+
+        var read = Await(ct => AppReader.ReadManyAsync(session, HolderFor(session), sps, AppParts.Job | AppParts.Secrets, ct));
         for (int i = 0; i < sps.Count; i++)
         {
-            if (sps.Count > 1)
+            if (read[i].Snapshot is { } snapshot)
             {
-                WriteProgress(new ProgressRecord(ProgressActivityId, "Reading provisioning jobs", $"{sps[i]["displayName"]} ({i + 1} of {sps.Count})")
-                {
-                    PercentComplete = i * 100 / sps.Count,
-                });
+                WriteObject(new ScimApplication(snapshot, session));
             }
-
-            try
+            else
             {
-                JsonObject sp = sps[i];
-                WriteObject(new ScimApplication(Await(ct => AppReader.ReadAsync(session, HolderFor(session), sp, AppParts.Job | AppParts.Secrets, ct)), session));
-            }
-            catch (GraphRequestException ex)
-            {
-                WriteError(GraphErrorRecord(ex, "GetApplicationFailed", (string?)sps[i]["displayName"]));
+                WriteError(GraphErrorRecord(read[i].Error!, "GetApplicationFailed", (string?)sps[i]["displayName"]));
             }
         }
 

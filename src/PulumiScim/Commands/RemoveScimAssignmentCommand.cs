@@ -35,7 +35,7 @@ public sealed class RemoveScimAssignmentCommand : ScimAssignmentCmdletBase
         }
 
         var ids = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (WantedPrincipal p in ResolvePrincipals(app, User, Group))
+        foreach (WantedPrincipal p in Wanted(app))
         {
             ids[p.Id] = p.DisplayName;
         }

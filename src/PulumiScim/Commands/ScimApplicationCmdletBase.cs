@@ -88,20 +88,26 @@ public abstract class ScimApplicationCmdletBase : ScimSessionCmdletBase
     internal AppSnapshot Read(AppRef app, AppParts parts, bool tolerant = false) =>
         Await(ct => AppReader.ReadAsync(app, HolderFor(app.Session), parts, tolerant, ct));
 
-    /// <summary>Resolves users (id, UPN or display name) and groups (id or display name); writes an error per principal that does not resolve.</summary>
-    internal List<WantedPrincipal> ResolvePrincipals(ScimApplication app, string[]? users, string[]? groups)
+    /// <summary>Test Connection with the credentials saved on the job (a planner input); null when the app has no saved token.</summary>
+    internal SavedCredentialsTest? TestSavedCredentials(ScimApplication app, AppSnapshot snapshot)
     {
-        var resolved = new List<PrincipalResolution>();
-        if (users is { Length: > 0 })
+        if (snapshot.JobId is null || string.IsNullOrEmpty(snapshot.Secret(SecretsPlanner.SecretTokenKey)))
         {
-            resolved.AddRange(Await(ct => PrincipalQueries.ResolveUsersAsync(app.Session.Graph, users, ct)));
+            return null;
         }
 
-        if (groups is { Length: > 0 })
-        {
-            resolved.AddRange(Await(ct => PrincipalQueries.ResolveGroupsAsync(app.Session.Graph, groups, ct)));
-        }
+        WriteVerbose("Test Connection: checking the saved credentials.");
+        GraphRequestException? error = Await(ct => SyncOperations.ValidateSavedAsync(AppRef.Of(app.Session, snapshot), ct));
+        return new SavedCredentialsTest(error is null, error?.GraphMessage ?? error?.Message);
+    }
 
+    /// <summary>Resolves users (id, UPN or display name) and groups (id or display name); writes an error per principal that does not resolve.</summary>
+    internal List<WantedPrincipal> ResolvePrincipals(ScimApplication app, string[]? users, string[]? groups) =>
+        ReportUnresolved(Await(ct => PrincipalQueries.ResolveAsync(app.Session.Graph, users ?? [], groups ?? [], ct)));
+
+    /// <summary>Writes an error per principal that did not resolve; returns the ones that did.</summary>
+    internal List<WantedPrincipal> ReportUnresolved(List<PrincipalResolution> resolved)
+    {
         foreach (PrincipalResolution r in resolved.Where(r => r.Principal is null))
         {
             ErrorCategory category = r.ErrorId switch

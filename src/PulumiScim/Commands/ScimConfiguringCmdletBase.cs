@@ -35,6 +35,9 @@ public abstract class ScimConfiguringCmdletBase : ScimApplicationCmdletBase
     /// <summary>Plans the cmdlet's concern; writes an error and returns null when it cannot.</summary>
     private protected abstract AppPlan? PlanFor(ScimApplication app, AppSnapshot snapshot);
 
+    /// <summary>Reads what the planner needs (<see cref="Needs"/>); a cmdlet may read more alongside.</summary>
+    private protected virtual AppSnapshot ReadFor(ScimApplication app) => Read(app, Needs);
+
     /// <summary>The verbose line when the plan is empty.</summary>
     private protected virtual string NothingToDo(ScimApplication app) => $"{Action}: '{app.DisplayName}' already is as asked; nothing to write.";
 
@@ -46,7 +49,7 @@ public abstract class ScimConfiguringCmdletBase : ScimApplicationCmdletBase
             return;
         }
 
-        AppSnapshot snapshot = Read(app, Needs);
+        AppSnapshot snapshot = ReadFor(app);
         AppPlan? plan = PlanFor(app, snapshot);
         if (plan is null)
         {

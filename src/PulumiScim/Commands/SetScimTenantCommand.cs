@@ -135,13 +135,7 @@ public sealed class SetScimTenantCommand : ScimConfiguringCmdletBase
             return null;
         }
 
-        SavedCredentialsTest? saved = null;
-        if (!SkipValidation && snapshot.JobId is not null && !string.IsNullOrEmpty(snapshot.Secret(SecretsPlanner.SecretTokenKey)))
-        {
-            WriteVerbose("Test Connection: checking the saved credentials.");
-            GraphRequestException? savedError = Await(ct => SyncOperations.ValidateSavedAsync(AppRef.Of(app.Session, snapshot), ct));
-            saved = new SavedCredentialsTest(savedError is null, savedError?.GraphMessage ?? savedError?.Message);
-        }
+        SavedCredentialsTest? saved = SkipValidation ? null : TestSavedCredentials(app, snapshot);
 
         NotificationSettings notifications = NotificationEmail is null ? NotificationSettings.None : NotificationSettings.Email(NotificationEmail);
         return TenantPlanner.Plan(snapshot, new TenantWanted(tenantUrl, syncAll, notifications), saved).Plan;

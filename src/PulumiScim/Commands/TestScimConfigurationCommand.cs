@@ -131,14 +131,7 @@ public sealed class TestScimConfigurationCommand : ScimApplicationCmdletBase
             throw;
         }
 
-        SavedCredentialsTest? saved = null;
-        if (snapshot.JobId is not null && !string.IsNullOrEmpty(snapshot.Secret(SecretsPlanner.SecretTokenKey)))
-        {
-            GraphRequestException? error = Await(ct => SyncOperations.ValidateSavedAsync(AppRef.Of(app.Session, snapshot), ct));
-            saved = new SavedCredentialsTest(error is null, error?.GraphMessage ?? error?.Message);
-        }
-
-        return TenantPlanner.Plan(snapshot, new TenantWanted(tenantUrl, Scope == ScimScope.All, notifications), saved).Plan;
+        return TenantPlanner.Plan(snapshot, new TenantWanted(tenantUrl, Scope == ScimScope.All, notifications), TestSavedCredentials(app, snapshot)).Plan;
     }
 
     private AppPlan PlanSchema(AppSnapshot snapshot)
@@ -175,45 +168,24 @@ public sealed class TestScimConfigurationCommand : ScimApplicationCmdletBase
         }
     }
 
-    /// <summary>The errors Pulumi would return for the assigned users and groups, found before a cycle runs.</summary>
+    /// <summary>
+    /// The errors Pulumi would return for the assigned users and groups, found before a cycle runs: the assigned
+    /// users, the groups' members and the job's earlier refusals are read in one JSON batch.
+    /// </summary>
     private List<ScimConfigurationCheck> Preflight(ScimApplication app, AppSnapshot snapshot)
     {
         var checks = new List<ScimConfigurationCheck>();
-        var users = new Dictionary<string, JsonObject>(StringComparer.OrdinalIgnoreCase);
-        foreach (JsonObject a in snapshot.Assignments)
+        foreach (JsonObject a in snapshot.Assignments.Where(a => string.Equals((string?)a["principalType"], "Group", StringComparison.OrdinalIgnoreCase)))
         {
-            string id = (string?)a["principalId"] ?? string.Empty;
-            if (string.Equals((string?)a["principalType"], "Group", StringComparison.OrdinalIgnoreCase))
-            {
-                checks.AddRange(UserPreflight.GroupCheck((string?)a["principalDisplayName"] ?? id) is { } g ? [g] : []);
-                foreach (JsonObject m in Await(ct => PreflightQueries.GroupUsersAsync(app.Session.Graph, id, ct)))
-                {
-                    users[(string?)m["id"] ?? string.Empty] = m;
-                }
-            }
-            else if (string.Equals((string?)a["principalType"], "User", StringComparison.OrdinalIgnoreCase) && !users.ContainsKey(id)
-                && Await(ct => PreflightQueries.UserAsync(app.Session.Graph, id, ct)) is { } user)
-            {
-                users[id] = user;
-            }
+            checks.AddRange(UserPreflight.GroupCheck((string?)a["principalDisplayName"] ?? (string?)a["principalId"] ?? string.Empty) is { } g ? [g] : []);
         }
 
-        IReadOnlyDictionary<string, string> refused = new Dictionary<string, string>();
-        ScimConfigurationCheck? logs = null;
-        if (snapshot.JobId is { } jobId)
-        {
-            try
-            {
-                refused = UserPreflight.UniquenessRefusals(Await(ct => PreflightQueries.RecentFailuresAsync(app.Session.Graph, jobId, ct)));
-            }
-            catch (GraphRequestException ex)
-            {
-                // A part that cannot be read is a failed check, never "no earlier failures".
-                logs = new ScimConfigurationCheck("Earlier refusals in the provisioning logs", "the provisioning logs can be read", ex.Message, false,
-                    "Reading the logs needs AuditLog.Read.All and Directory.Read.All and a Microsoft Entra ID P1 or P2 tenant.");
-            }
-        }
+        var (users, failures, logError) = Await(ct => PreflightQueries.ScopeAsync(app.Session.Graph, snapshot.Assignments, snapshot.JobId, ct));
+        IReadOnlyDictionary<string, string> refused = failures is null ? new Dictionary<string, string>() : UserPreflight.UniquenessRefusals(failures);
 
+        // A part that cannot be read is a failed check, never "no earlier failures".
+        ScimConfigurationCheck? logs = logError is null ? null : new ScimConfigurationCheck("Earlier refusals in the provisioning logs", "the provisioning logs can be read", logError.Message, false,
+            "Reading the logs needs AuditLog.Read.All and Directory.Read.All and a Microsoft Entra ID P1 or P2 tenant.");
         checks.AddRange(UserPreflight.Check(users.Values, UserNameSource, refused, logs));
         return checks;
     }

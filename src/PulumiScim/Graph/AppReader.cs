@@ -10,7 +10,7 @@ namespace PulumiScim.Graph;
 /// The Graph door's reads of one app: an <see cref="AppSnapshot"/> with the parts the caller needs, reusing what the
 /// session's cache holds along the same pipeline and reading only the rest.
 /// </summary>
-internal static class AppReader
+internal static partial class AppReader
 {
     /// <summary>Reads an app by id (its service principal is read too when the cache does not hold it).</summary>
     /// <param name="app">The app; its job id, when known, finds a job the job list does not show yet (replication).</param>
@@ -21,26 +21,40 @@ internal static class AppReader
     public static async Task<AppSnapshot> ReadAsync(AppRef app, object holder, AppParts parts, bool tolerant, CancellationToken ct)
     {
         AppSnapshot? cached = app.Session.Reads.Get(app.ServicePrincipalId, holder);
+        if (cached is null && CanBatch(app, null))
+        {
+            // The service principal and the parts that do not need it go in one batch.
+            AppSnapshot read = await ReadBatchedAsync(app, null, parts, tolerant, ct).ConfigureAwait(false);
+            return await CompleteAsync(app, holder, read, parts, tolerant, ct).ConfigureAwait(false);
+        }
+
         if (cached is null)
         {
-            string path = ApplicationQueries.WithQuery($"servicePrincipals/{app.Sp}", ("$select", ApplicationQueries.SpSelect));
-            JsonObject sp = await app.Session.Graph.GetOrNullAsync(path, ct).ConfigureAwait(false)
-                ?? throw new GraphRequestException(HttpMethod.Get, "/v1.0/" + path, System.Net.HttpStatusCode.NotFound, "Request_ResourceNotFound",
-                    $"The service principal {app.Sp} no longer exists.", null);
+            string path = SpPath(app);
+            JsonObject sp = await app.Session.Graph.GetOrNullAsync(path, ct).ConfigureAwait(false) ?? throw SpGone(app, path);
             cached = new AppSnapshot(sp);
         }
 
         return await CompleteAsync(app, holder, cached, parts, tolerant, ct).ConfigureAwait(false);
     }
 
+    private static string SpPath(AppRef app) => ApplicationQueries.WithQuery($"servicePrincipals/{app.Sp}", ("$select", ApplicationQueries.SpSelect));
+
+    private static GraphRequestException SpGone(AppRef app, string path) =>
+        new(HttpMethod.Get, "/v1.0/" + path, System.Net.HttpStatusCode.NotFound, "Request_ResourceNotFound", $"The service principal {app.Sp} no longer exists.", null);
+
     /// <summary>Reads the parts of an app whose service principal the caller just listed.</summary>
     public static Task<AppSnapshot> ReadAsync(ScimGraphSession session, object holder, JsonObject servicePrincipal, AppParts parts, CancellationToken ct)
     {
-        var fresh = new AppSnapshot((JsonObject)servicePrincipal.DeepClone());
-        AppSnapshot start = session.Reads.Get(fresh.ServicePrincipalId, holder) is { } cached
-            ? Merge(fresh, cached)
-            : fresh;
+        AppSnapshot start = Start(session, holder, servicePrincipal);
         return CompleteAsync(AppRef.Of(session, start), holder, start, parts, tolerant: false, ct);
+    }
+
+    /// <summary>A listed service principal with what the session's cache holds of it.</summary>
+    private static AppSnapshot Start(ScimGraphSession session, object holder, JsonObject servicePrincipal)
+    {
+        var fresh = new AppSnapshot((JsonObject)servicePrincipal.DeepClone());
+        return session.Reads.Get(fresh.ServicePrincipalId, holder) is { } cached ? Merge(fresh, cached) : fresh;
     }
 
     private static AppSnapshot Merge(AppSnapshot fresh, AppSnapshot cached)
@@ -54,11 +68,12 @@ internal static class AppReader
 
     private static async Task<AppSnapshot> CompleteAsync(AppRef app, object holder, AppSnapshot snapshot, AppParts parts, bool tolerant, CancellationToken ct)
     {
-        AppParts missing = parts & ~snapshot.Parts;
-        if ((missing & (AppParts.Secrets | AppParts.Schema)) != 0 && !snapshot.Has(AppParts.Job))
+        if (CanBatch(app, snapshot) && (parts & ~snapshot.Parts) != 0)
         {
-            missing |= AppParts.Job;
+            snapshot = await ReadBatchedAsync(app, snapshot, parts, tolerant, ct).ConfigureAwait(false);
         }
+
+        AppParts missing = Missing(snapshot, parts);
 
         foreach (AppParts part in new[] { AppParts.Job, AppParts.Secrets, AppParts.Schema, AppParts.Assignments })
         {
@@ -79,6 +94,18 @@ internal static class AppReader
 
         app.Session.Reads.Put(snapshot, holder);
         return snapshot;
+    }
+
+    /// <summary>The parts still to read: those asked for and not held, and the job when the secrets or schema need it.</summary>
+    private static AppParts Missing(AppSnapshot snapshot, AppParts parts)
+    {
+        AppParts missing = parts & ~snapshot.Parts;
+        if ((missing & (AppParts.Secrets | AppParts.Schema)) != 0 && !snapshot.Has(AppParts.Job))
+        {
+            missing |= AppParts.Job;
+        }
+
+        return missing;
     }
 
     private static async Task<AppSnapshot> ReadPartAsync(AppRef known, AppSnapshot s, AppParts part, CancellationToken ct)
@@ -108,8 +135,7 @@ internal static class AppReader
     private static async Task<JsonObject?> ReadJobAsync(AppRef app, CancellationToken ct)
     {
         JsonNode? jobs = await app.Session.Graph.GetAsync($"servicePrincipals/{app.Sp}/synchronization/jobs", ct).ConfigureAwait(false);
-        var list = (jobs?["value"] as JsonArray ?? []).OfType<JsonObject>().ToList();
-        JsonObject? job = list.FirstOrDefault(j => string.Equals((string?)j["templateId"], SyncOperations.ScimTemplateId, StringComparison.OrdinalIgnoreCase)) ?? list.FirstOrDefault();
+        JsonObject? job = PickJob(jobs);
         if (job is null && app.Session.Created.Remaining(app.JobId) is not null)
         {
             job = await SyncOperations.GetJobAsync(app, ct).ConfigureAwait(false);
@@ -117,5 +143,12 @@ internal static class AppReader
 
         job?.Remove("@odata.context");
         return job;
+    }
+
+    /// <summary>The <c>scim</c> job of a job list, else the first; null when there is none.</summary>
+    private static JsonObject? PickJob(JsonNode? jobs)
+    {
+        var list = (jobs?["value"] as JsonArray ?? []).OfType<JsonObject>().ToList();
+        return list.FirstOrDefault(j => string.Equals((string?)j["templateId"], SyncOperations.ScimTemplateId, StringComparison.OrdinalIgnoreCase)) ?? list.FirstOrDefault();
     }
 }

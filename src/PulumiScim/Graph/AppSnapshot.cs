@@ -30,9 +30,10 @@ internal enum AppParts
 
 /// <summary>
 /// One app as Graph showed it: the service principal and the parts asked for. Never changed after it is made; the
-/// JSON it holds is the door's own copy, and planners clone before they edit.
+/// JSON it holds is the door's own copy, and planners clone before they edit. A record: every "With" is a copy
+/// (<c>with</c>) that changes only the parts named.
 /// </summary>
-internal sealed class AppSnapshot
+internal sealed record AppSnapshot
 {
     private static readonly IReadOnlyDictionary<AppParts, GraphRequestException> s_none = new Dictionary<AppParts, GraphRequestException>();
 
@@ -41,18 +42,6 @@ internal sealed class AppSnapshot
         ServicePrincipal = servicePrincipal;
         ServicePrincipalId = Guid.TryParse((string?)servicePrincipal["id"], out Guid id) ? id : Guid.Empty;
         Unreadable = s_none;
-    }
-
-    private AppSnapshot(AppSnapshot other)
-    {
-        ServicePrincipal = other.ServicePrincipal;
-        ServicePrincipalId = other.ServicePrincipalId;
-        Parts = other.Parts;
-        Job = other.Job;
-        Secrets = other.Secrets;
-        Schema = other.Schema;
-        Assignments = other.Assignments;
-        Unreadable = other.Unreadable;
     }
 
     /// <summary>The service principal (the properties <see cref="ApplicationQueries.SpSelect"/> names).</summary>
@@ -110,20 +99,20 @@ internal sealed class AppSnapshot
         Secrets.Where(s => string.Equals(s.Key, key, StringComparison.OrdinalIgnoreCase)).Select(s => s.Value).FirstOrDefault();
 
     /// <summary>A copy with the job read.</summary>
-    public AppSnapshot WithJob(JsonObject? job) => new(this) { Job = job, Parts = Parts | AppParts.Job };
+    public AppSnapshot WithJob(JsonObject? job) => this with { Job = job, Parts = Parts | AppParts.Job };
 
     /// <summary>A copy with the secrets read.</summary>
-    public AppSnapshot WithSecrets(IReadOnlyList<KeyValuePair<string, string?>> secrets) => new(this) { Secrets = secrets, Parts = Parts | AppParts.Secrets };
+    public AppSnapshot WithSecrets(IReadOnlyList<KeyValuePair<string, string?>> secrets) => this with { Secrets = secrets, Parts = Parts | AppParts.Secrets };
 
     /// <summary>A copy with the schema read.</summary>
-    public AppSnapshot WithSchema(JsonObject? schema) => new(this) { Schema = schema, Parts = Parts | AppParts.Schema };
+    public AppSnapshot WithSchema(JsonObject? schema) => this with { Schema = schema, Parts = Parts | AppParts.Schema };
 
     /// <summary>A copy with the assignments read.</summary>
-    public AppSnapshot WithAssignments(IReadOnlyList<JsonObject> assignments) => new(this) { Assignments = assignments, Parts = Parts | AppParts.Assignments };
+    public AppSnapshot WithAssignments(IReadOnlyList<JsonObject> assignments) => this with { Assignments = assignments, Parts = Parts | AppParts.Assignments };
 
     /// <summary>A copy that records a part Graph refused to show.</summary>
     public AppSnapshot WithUnreadable(AppParts part, GraphRequestException error) =>
-        new(this) { Parts = Parts | part, Unreadable = new Dictionary<AppParts, GraphRequestException>(Unreadable) { [part] = error } };
+        this with { Parts = Parts | part, Unreadable = new Dictionary<AppParts, GraphRequestException>(Unreadable) { [part] = error } };
 
     /// <summary>A copy whose job has the given schedule state and status code (what a start or pause leaves); unchanged when the job was not read.</summary>
     public AppSnapshot WithJobState(string state, string code)
@@ -159,7 +148,7 @@ internal sealed class AppSnapshot
     public AppSnapshot Without(AppParts parts)
     {
         var unreadable = Unreadable.Where(u => (u.Key & parts) == 0).ToDictionary(u => u.Key, u => u.Value);
-        return new(this)
+        return this with
         {
             Parts = Parts & ~parts,
             Job = (parts & AppParts.Job) != 0 ? null : Job,

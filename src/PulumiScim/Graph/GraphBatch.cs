@@ -198,7 +198,7 @@ internal static class GraphBatch
             BatchItem item = items[chunk[k]];
             GraphResponse answer = answers.TryGetValue(k.ToString(System.Globalization.CultureInfo.InvariantCulture), out HttpResponseMessage? m)
                 ? await ToResponseAsync(m, ct).ConfigureAwait(false)
-                : new GraphResponse(HttpStatusCode.BadGateway, Encoding.UTF8.GetBytes("{\"error\":{\"code\":\"MissingBatchResponse\",\"message\":\"The batch answer held no response for this request.\"}}"), new HttpResponseMessage().Headers);
+                : Missing();
             list.Add((chunk[k], new BatchResult(item, uris[k], answer, null)));
         }
 
@@ -206,6 +206,12 @@ internal static class GraphBatch
     }
 
     /// <summary>The batch body, written by Microsoft.Graph.Core (ids are the items' positions in the chunk).</summary>
+    /// <remarks>
+    /// BatchRequestContent is marked obsolete in favour of BatchRequestContentCollection, which can only be sent
+    /// through a Kiota request adapter: one batch after another, outside the module's retry policy. One
+    /// BatchRequestContent per batch lets the module send them concurrently through its own pipeline.
+    /// </remarks>
+#pragma warning disable CS0618 // BatchRequestContent: see the remarks.
     private static async Task<byte[]> WriteAsync(IReadOnlyList<BatchItem> items, int[] chunk, Uri[] uris, CancellationToken ct)
     {
         var messages = new List<HttpRequestMessage>();
@@ -232,6 +238,7 @@ internal static class GraphBatch
             messages.ForEach(m => m.Dispose());
         }
     }
+#pragma warning restore CS0618
 
     /// <summary>The inner answers by id, read by Microsoft.Graph.Core.</summary>
     private static async Task<Dictionary<string, HttpResponseMessage>> ReadAsync(GraphResponse batch)
@@ -240,6 +247,13 @@ internal static class GraphBatch
         message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         var reader = new BatchResponseContent(message, null);
         return await reader.GetResponsesAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>What an item gets when the batch's answer holds no response with its id (a 502, so it is not resent).</summary>
+    private static GraphResponse Missing()
+    {
+        using var empty = new HttpResponseMessage();
+        return new GraphResponse(HttpStatusCode.BadGateway, "{\"error\":{\"code\":\"MissingBatchResponse\",\"message\":\"The batch answer held no response for this request.\"}}"u8.ToArray(), empty.Headers);
     }
 
     private static async Task<GraphResponse> ToResponseAsync(HttpResponseMessage m, CancellationToken ct)

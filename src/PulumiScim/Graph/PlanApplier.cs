@@ -34,20 +34,53 @@ internal static class PlanApplier
     public static async Task<(AppRef App, List<ApplyFailure> Failures)> ApplyAsync(AppRef app, AppPlan plan, ApplyContext context, CancellationToken ct)
     {
         var failures = new List<ApplyFailure>();
-        foreach (AppChange change in plan.Changes)
+        var changes = plan.Changes.ToList();
+        for (int i = 0; i < changes.Count; i++)
         {
+            // New assignments next to each other are independent: their POSTs go together in JSON batches.
+            var adds = changes.Skip(i).TakeWhile(c => c is AddAssignmentChange).Cast<AddAssignmentChange>().ToList();
+            if (adds.Count > 1)
+            {
+                failures.AddRange(await AddAssignmentsAsync(app, adds, context, ct).ConfigureAwait(false));
+                i += adds.Count - 1;
+                continue;
+            }
+
             try
             {
-                app = await ApplyOneAsync(app, change, context, ct).ConfigureAwait(false);
+                app = await ApplyOneAsync(app, changes[i], context, ct).ConfigureAwait(false);
             }
-            catch (GraphRequestException ex) when (change is AddAssignmentChange or RemoveAssignmentChange)
+            catch (GraphRequestException ex) when (changes[i] is AddAssignmentChange or RemoveAssignmentChange)
             {
-                failures.Add(new ApplyFailure(change, ex));
+                failures.Add(new ApplyFailure(changes[i], ex));
             }
         }
 
         return (app, failures);
     }
+
+    private static async Task<IEnumerable<ApplyFailure>> AddAssignmentsAsync(AppRef app, List<AddAssignmentChange> adds, ApplyContext context, CancellationToken ct)
+    {
+        var outcomes = await AssignmentWrites.AddManyAsync(app, adds.Select(a => a.Change).ToList(), ct).ConfigureAwait(false);
+        var failures = new List<ApplyFailure>();
+        for (int i = 0; i < adds.Count; i++)
+        {
+            (_, bool made, GraphRequestException? error) = outcomes[i];
+            if (error is not null)
+            {
+                failures.Add(new ApplyFailure(adds[i], error));
+                continue;
+            }
+
+            GraphEvents.Verbose(Assigned(adds[i], made, context));
+        }
+
+        return failures;
+    }
+
+    private static string Assigned(AddAssignmentChange add, bool made, ApplyContext context) => made
+        ? $"Assigned {add.Change.PrincipalKind.ToString().ToLowerInvariant()} {add.Change.PrincipalDisplayName} to '{context.App.DisplayName}'."
+        : $"{add.Change.PrincipalDisplayName} is already assigned to '{context.App.DisplayName}' (Graph says so; the assignment list does not show it yet).";
 
     private static async Task<AppRef> ApplyOneAsync(AppRef app, AppChange change, ApplyContext context, CancellationToken ct)
     {
@@ -78,10 +111,7 @@ internal static class PlanApplier
                 GraphEvents.Verbose($"Restarted provisioning of '{context.App.DisplayName}'.");
                 break;
             case AddAssignmentChange add:
-                bool made = await AssignmentWrites.AddAsync(app, add.Change, ct).ConfigureAwait(false);
-                GraphEvents.Verbose(made
-                    ? $"Assigned {add.Change.PrincipalKind.ToString().ToLowerInvariant()} {add.Change.PrincipalDisplayName} to '{context.App.DisplayName}'."
-                    : $"{add.Change.PrincipalDisplayName} is already assigned to '{context.App.DisplayName}' (Graph says so; the assignment list does not show it yet).");
+                GraphEvents.Verbose(Assigned(add, await AssignmentWrites.AddAsync(app, add.Change, ct).ConfigureAwait(false), context));
                 break;
             case RemoveAssignmentChange remove:
                 bool deleted = await AssignmentWrites.RemoveAsync(app, remove.AssignmentId, ct).ConfigureAwait(false);

@@ -38,11 +38,18 @@ public sealed class CreateOnceTests
         return ss;
     }
 
+    /// <summary>A token source over a copy of "tok"; the SecureString it was made from is disposed here.</summary>
+    private static SecureStringTokenSource Tokens()
+    {
+        using SecureString token = Secure("tok");
+        return new SecureStringTokenSource(token);
+    }
+
     private static HttpResponseMessage Json(HttpStatusCode status, string json) =>
         new(status) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
 
     private static GraphClient Client(Handler handler, double maxWaitSeconds = 5) =>
-        new(new Uri("https://graph.example.test"), new SecureStringTokenSource(Secure("tok")), new RetryPolicy(TimeSpan.FromSeconds(maxWaitSeconds), TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(5)), handler);
+        new(new Uri("https://graph.example.test"), Tokens(), new RetryPolicy(TimeSpan.FromSeconds(maxWaitSeconds), TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(5)), handler);
 
     private static Task<JsonNode?> Create(GraphClient graph, Func<GraphRequestException, bool>? isDuplicate = null) =>
         CreateOnce.PostAsync(
@@ -58,7 +65,7 @@ public sealed class CreateOnceTests
     public async Task AppliedButTheAnswerWasLost_ReadsItBackAndDoesNotResend()
     {
         bool applied = false;
-        var handler = new Handler((req, posts) =>
+        using var handler = new Handler((req, posts) =>
         {
             if (req.Method == HttpMethod.Post)
             {
@@ -77,7 +84,7 @@ public sealed class CreateOnceTests
     [Fact]
     public async Task NotApplied_ResendsOnce()
     {
-        var handler = new Handler((req, posts) => req.Method == HttpMethod.Post
+        using var handler = new Handler((req, posts) => req.Method == HttpMethod.Post
             ? posts == 1 ? throw new HttpRequestException("reset before the server read the request") : Json(HttpStatusCode.Created, "{\"id\":\"a2\",\"principalId\":\"p1\"}")
             : Json(HttpStatusCode.OK, "{\"value\":[]}"));
         using GraphClient graph = Client(handler);
@@ -90,7 +97,7 @@ public sealed class CreateOnceTests
     public async Task AppliedButNotYetVisible_TheResendsDuplicateErrorWaitsForIt()
     {
         int gets = 0;
-        var handler = new Handler((req, posts) =>
+        using var handler = new Handler((req, posts) =>
         {
             if (req.Method == HttpMethod.Post)
             {
@@ -111,7 +118,7 @@ public sealed class CreateOnceTests
     [Fact]
     public async Task AFirstAttemptsErrorIsNotMistakenForADuplicate()
     {
-        var handler = new Handler((req, _) => req.Method == HttpMethod.Post
+        using var handler = new Handler((req, _) => req.Method == HttpMethod.Post
             ? Json(HttpStatusCode.BadRequest, "{\"error\":{\"code\":\"Request_BadRequest\",\"message\":\"Permission being assigned already exists on the object.\"}}")
             : Json(HttpStatusCode.OK, "{\"value\":[]}"));
         using GraphClient graph = Client(handler);
@@ -123,7 +130,7 @@ public sealed class CreateOnceTests
     [Fact]
     public async Task GivesUpWithinTheBudgetAndSaysNothingWasCreated()
     {
-        var handler = new Handler((req, _) => req.Method == HttpMethod.Post ? throw new HttpRequestException("reset") : Json(HttpStatusCode.OK, "{\"value\":[]}"));
+        using var handler = new Handler((req, _) => req.Method == HttpMethod.Post ? throw new HttpRequestException("reset") : Json(HttpStatusCode.OK, "{\"value\":[]}"));
         using GraphClient graph = Client(handler, maxWaitSeconds: 0.02);
         var ex = await Assert.ThrowsAsync<GraphRequestException>(() => Create(graph));
         Assert.Contains("nothing was created", ex.Message, StringComparison.Ordinal);

@@ -36,6 +36,13 @@ public sealed class GraphClientTests
         return ss;
     }
 
+    /// <summary>A token source over a copy of "tok"; the SecureString it was made from is disposed here.</summary>
+    private static SecureStringTokenSource Tokens()
+    {
+        using SecureString token = Secure("tok");
+        return new SecureStringTokenSource(token);
+    }
+
     private static HttpResponseMessage Json(HttpStatusCode status, string json, string? retryAfter = null)
     {
         var r = new HttpResponseMessage(status) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
@@ -48,12 +55,12 @@ public sealed class GraphClientTests
     }
 
     private static GraphClient Client(ScriptedHandler handler, double maxWaitSeconds = 5) =>
-        new(new Uri("https://graph.example.test"), new SecureStringTokenSource(Secure("tok")), new RetryPolicy(TimeSpan.FromSeconds(maxWaitSeconds), TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(5)), handler);
+        new(new Uri("https://graph.example.test"), Tokens(), new RetryPolicy(TimeSpan.FromSeconds(maxWaitSeconds), TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(5)), handler);
 
     [Fact]
     public async Task WaitsOutA429WithFractionalRetryAfterThenSucceeds()
     {
-        var handler = new ScriptedHandler(
+        using var handler = new ScriptedHandler(
             _ => Json(HttpStatusCode.TooManyRequests, "{\"error\":{\"code\":\"TooManyRequests\",\"message\":\"slow down\"}}", "0.05"),
             _ => Json(HttpStatusCode.OK, "{\"value\":[]}"));
         using GraphClient graph = Client(handler);
@@ -77,7 +84,7 @@ public sealed class GraphClientTests
     [Fact]
     public async Task SendsTheBearerTokenOnlyToItsOwnHost()
     {
-        var handler = new ScriptedHandler(_ => Json(HttpStatusCode.OK, "{}"));
+        using var handler = new ScriptedHandler(_ => Json(HttpStatusCode.OK, "{}"));
         using GraphClient graph = Client(handler);
         await graph.GetAsync("servicePrincipals", CancellationToken.None);
         Assert.Equal("Bearer tok", handler.Sent[0].Headers.Authorization?.ToString());
@@ -88,7 +95,7 @@ public sealed class GraphClientTests
     [Fact]
     public async Task GivesUpWhenTheBudgetIsSpentAndSaysWhat()
     {
-        var handler = new ScriptedHandler(_ => Json(HttpStatusCode.ServiceUnavailable, "{\"error\":{\"code\":\"serviceNotAvailable\",\"message\":\"down\"}}", "1"));
+        using var handler = new ScriptedHandler(_ => Json(HttpStatusCode.ServiceUnavailable, "{\"error\":{\"code\":\"serviceNotAvailable\",\"message\":\"down\"}}", "1"));
         using GraphClient graph = Client(handler, maxWaitSeconds: 2.5);
         var ex = await Assert.ThrowsAsync<GraphRequestException>(() => graph.GetAsync("servicePrincipals", CancellationToken.None));
         Assert.Equal(3, handler.Sent.Count);
@@ -101,7 +108,7 @@ public sealed class GraphClientTests
     [Fact]
     public async Task DoesNotResendAPostAfterABrokenConnection()
     {
-        var handler = new ScriptedHandler(_ => throw new HttpRequestException("reset"));
+        using var handler = new ScriptedHandler(_ => throw new HttpRequestException("reset"));
         using GraphClient graph = Client(handler);
         var ex = await Assert.ThrowsAsync<GraphRequestException>(() => graph.SendCheckedAsync(HttpMethod.Post, "x", new System.Text.Json.Nodes.JsonObject(), CancellationToken.None));
         Assert.Single(handler.Sent);
@@ -112,7 +119,7 @@ public sealed class GraphClientTests
     public async Task ResendsAReadOnlyOrIdempotentPostActionAfterABrokenConnection()
     {
         int n = 0;
-        var handler = new ScriptedHandler(_ => ++n == 1 ? throw new HttpRequestException("reset") : new HttpResponseMessage(HttpStatusCode.NoContent));
+        using var handler = new ScriptedHandler(_ => ++n == 1 ? throw new HttpRequestException("reset") : new HttpResponseMessage(HttpStatusCode.NoContent));
         using GraphClient graph = Client(handler);
         GraphResponse r = await graph.SendAsync(HttpMethod.Post, "servicePrincipals/1/synchronization/jobs/j/start", null, CancellationToken.None);
         Assert.Equal(HttpStatusCode.NoContent, r.Status);
@@ -122,7 +129,7 @@ public sealed class GraphClientTests
     [Fact]
     public async Task FailsAtOnceWhenTheHostRefusesTheConnection()
     {
-        var handler = new ScriptedHandler(_ => throw new HttpRequestException("Connection refused", new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.ConnectionRefused)));
+        using var handler = new ScriptedHandler(_ => throw new HttpRequestException("Connection refused", new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.ConnectionRefused)));
         using GraphClient graph = Client(handler);
         var ex = await Assert.ThrowsAsync<GraphRequestException>(() => graph.GetAsync("x", CancellationToken.None));
         Assert.Single(handler.Sent);
@@ -134,7 +141,7 @@ public sealed class GraphClientTests
     public async Task ResendsAGetThatTimedOut()
     {
         int n = 0;
-        var handler = new ScriptedHandler(_ => ++n == 1 ? throw new TaskCanceledException("The request was canceled due to the configured HttpClient.Timeout.", new TimeoutException()) : Json(HttpStatusCode.OK, "{}"));
+        using var handler = new ScriptedHandler(_ => ++n == 1 ? throw new TaskCanceledException("The request was canceled due to the configured HttpClient.Timeout.", new TimeoutException()) : Json(HttpStatusCode.OK, "{}"));
         using GraphClient graph = Client(handler);
         await graph.GetAsync("x", CancellationToken.None);
         Assert.Equal(2, handler.Sent.Count);
@@ -144,7 +151,7 @@ public sealed class GraphClientTests
     public async Task ResendsAGetAfterABrokenConnection()
     {
         int n = 0;
-        var handler = new ScriptedHandler(_ => ++n == 1 ? throw new HttpRequestException("reset") : Json(HttpStatusCode.OK, "{}"));
+        using var handler = new ScriptedHandler(_ => ++n == 1 ? throw new HttpRequestException("reset") : Json(HttpStatusCode.OK, "{}"));
         using GraphClient graph = Client(handler);
         await graph.GetAsync("x", CancellationToken.None);
         Assert.Equal(2, handler.Sent.Count);
@@ -153,7 +160,7 @@ public sealed class GraphClientTests
     [Fact]
     public async Task TurnsGraphErrorBodiesIntoExceptions()
     {
-        var handler = new ScriptedHandler(_ => Json(HttpStatusCode.NotFound, "{\"error\":{\"code\":\"Request_ResourceNotFound\",\"message\":\"gone\",\"innerError\":{\"request-id\":\"r1\"}}}"));
+        using var handler = new ScriptedHandler(_ => Json(HttpStatusCode.NotFound, "{\"error\":{\"code\":\"Request_ResourceNotFound\",\"message\":\"gone\",\"innerError\":{\"request-id\":\"r1\"}}}"));
         using GraphClient graph = Client(handler);
         var ex = await Assert.ThrowsAsync<GraphRequestException>(() => graph.GetAsync("servicePrincipals/1", CancellationToken.None));
         Assert.Equal(HttpStatusCode.NotFound, ex.StatusCode);
@@ -164,8 +171,8 @@ public sealed class GraphClientTests
     [Fact]
     public async Task StopsWaitingWhenCancelled()
     {
-        var handler = new ScriptedHandler(_ => Json(HttpStatusCode.TooManyRequests, "{}", "30"));
-        using GraphClient graph = new(new Uri("https://graph.example.test"), new SecureStringTokenSource(Secure("tok")), new RetryPolicy(TimeSpan.FromMinutes(5)), handler);
+        using var handler = new ScriptedHandler(_ => Json(HttpStatusCode.TooManyRequests, "{}", "30"));
+        using GraphClient graph = new(new Uri("https://graph.example.test"), Tokens(), new RetryPolicy(TimeSpan.FromMinutes(5)), handler);
         using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
         var sw = System.Diagnostics.Stopwatch.StartNew();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => graph.GetAsync("x", cts.Token));

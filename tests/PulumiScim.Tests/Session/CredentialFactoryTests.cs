@@ -35,7 +35,8 @@ public sealed class CredentialFactoryTests
     [MemberData(nameof(Clouds))]
     public void ClientSecret_builds_a_ClientSecretCredential_with_the_clouds_authority(ScimGraphEnvironment environment, string authority)
     {
-        TokenCredential credential = CredentialFactory.ClientSecret(Tenant, Client, Secure("s3cr3t"), GraphCloud.For(environment));
+        using SecureString secretText = Secure("s3cr3t");
+        TokenCredential credential = CredentialFactory.ClientSecret(Tenant, Client, secretText, GraphCloud.For(environment));
 
         var secret = Assert.IsType<ClientSecretCredential>(credential);
         Assert.Equal(Tenant, Internal(secret, "TenantId"));
