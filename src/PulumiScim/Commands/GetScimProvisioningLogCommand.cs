@@ -107,6 +107,7 @@ public sealed class GetScimProvisioningLogCommand : ScimSessionCmdletBase
     }
 
     /// <summary>Writes entries page by page; the next page is read and parsed while this one is written.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000:Dispose objects before losing scope", Justification = "Each page is disposed once written (using); a page read ahead when -First or the pipeline stops the loop holds no unmanaged resource and is left to the GC.")]
     private void Stream(GraphClient graph, string firstPath)
     {
         Task<LogPage>? pending = Begin(ct => LogQueries.ReadPageAsync(graph, firstPath, ct));
