@@ -349,7 +349,10 @@ public sealed class SandboxServer : IDisposable
         DateTime started = DateTime.UtcNow;
         long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
         SandboxResponse response = await DispatchAsync(request).ConfigureAwait(false);
-        _requestLog.Add(request, response.Abort ? 0 : response.Status, started, t0, System.Diagnostics.Stopwatch.GetTimestamp(), roundTrip: false, inBatch: true);
+
+        // A connection cannot be dropped for one request of a batch: an injected reset answers (and is logged) as a gateway timeout.
+        response = response.Abort ? GraphError.Transient(504, null) : response;
+        _requestLog.Add(request, response.Status, started, t0, System.Diagnostics.Stopwatch.GetTimestamp(), roundTrip: false, inBatch: true);
         return response;
     }
 

@@ -297,3 +297,33 @@ Describe 'Ctrl+C' {
         }
     }
 }
+
+Describe 'A fault on one request inside a JSON batch' {
+    BeforeAll {
+        $script:sb = Start-ScimSandbox
+        $script:sb | Connect-ScimGraph -MaxRetryWait 1
+    }
+    AfterAll {
+        Disconnect-ScimGraph -ErrorAction SilentlyContinue
+        $script:sb | Stop-ScimSandbox
+    }
+
+    It 'is reported for the object it belongs to, with the status the direct call would have given' {
+        $app = Get-ScimApplication 'Pulumi Cloud'
+        Clear-SandboxRequests $script:sb
+        # Only the look-up of grace is faulted; the group's look-up and the assignment list travel with it.
+        Set-SandboxFault $script:sb -Ratio 1 -Kinds '503' -RetryAfterSeconds 0.2 -Seed 1 -Paths '^/v1.0/users/grace'
+        $errs = $null
+        $null = $app | Add-ScimAssignment -Group 'Platform Team' -User 'grace@contoso.example' -ErrorVariable errs -ErrorAction SilentlyContinue
+        Set-SandboxFault $script:sb -Ratio 0
+        $log = @(Get-SandboxRequests $script:sb)
+        @($log | Where-Object path -eq '/v1.0/$batch').Count | Should -BeGreaterThan 0
+        @($log | Where-Object { $_.path -eq '/v1.0/groups' -and $_.inBatch }).Count | Should -BeGreaterThan 0
+        @($errs).Count | Should -Be 1
+        $errs[0].Exception.Path | Should -Be '/v1.0/users/grace%40contoso.example'
+        [int]$errs[0].Exception.StatusCode | Should -Be 503
+        $errs[0].Exception.Message | Should -Match 'still failed'
+        # Nothing was assigned: the cmdlet stopped before writing, as for a direct look-up that failed.
+        @($log | Where-Object { $_.method -eq 'POST' -and $_.path -like '*/appRoleAssignedTo' }).Count | Should -Be 0
+    }
+}

@@ -92,9 +92,10 @@ function Get-MsiRequests {
 
 function Test-IsWrite {
     # A write changes state: PUT, PATCH, DELETE, and POST except the read-only actions validateCredentials and parseExpression.
+    # A JSON batch (POST /v1.0/$batch) is not one itself: the sandbox logs each request inside it, and those count.
     param([Parameter(Mandatory, ValueFromPipeline)] $Request)
     process {
-        $Request.path -like '/v1.0/*' -and (
+        $Request.path -like '/v1.0/*' -and $Request.path -ne '/v1.0/$batch' -and (
             $Request.method -in 'PUT', 'PATCH', 'DELETE' -or
             ($Request.method -eq 'POST' -and $Request.path -notmatch '/(validateCredentials|parseExpression)$'))
     }

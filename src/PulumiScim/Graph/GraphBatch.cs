@@ -67,7 +67,8 @@ internal sealed class BatchResult
 /// independent requests go in batches of at most 20 (Microsoft.Graph.Core's <see cref="BatchRequestContent"/> writes
 /// them and <see cref="BatchResponseContent"/> reads the answers), a few batches at a time, through the session's
 /// pipeline and its one <see cref="RetryPolicy"/>. Inner answers 429, 503 and 504 are sent again, in a new batch,
-/// after the longest Retry-After among them (Graph's throttling guidance for batches), within the same retry budget
+/// after the longest Retry-After among them (each inner request is throttled on its own, with its own Retry-After:
+/// "Batch size limitations"), within the same retry budget
 /// as a direct request; any other inner answer is final and belongs to its own item.
 /// </summary>
 internal static class GraphBatch
