@@ -23,10 +23,10 @@ Add-Type -AssemblyName Microsoft.CodeAnalysis, Microsoft.CodeAnalysis.CSharp
 
 $found = foreach ($file in Get-ChildItem -Path $Path -Recurse -Filter *.cs -File | Where-Object FullName -NotMatch '[\\/](obj|bin)[\\/]') {
     $tree = [Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree]::ParseText([IO.File]::ReadAllText($file.FullName))
-    $members = $tree.GetRoot().DescendantNodes() | Where-Object {
+    $members = $tree.GetRoot().DescendantNodes().Where({
         $_ -is [Microsoft.CodeAnalysis.CSharp.Syntax.BaseMethodDeclarationSyntax] -or
         $_ -is [Microsoft.CodeAnalysis.CSharp.Syntax.AccessorDeclarationSyntax]
-    }
+    })
     foreach ($member in $members) {
         # From the first modifier (or the return type, or the accessor keyword) to the end; attributes and doc comments left out.
         $first = if ($member.Modifiers.Count -gt 0) { $member.Modifiers[0] } else { $member.AttributeLists.Count -gt 0 ? $member.AttributeLists[-1].GetLastToken().GetNextToken() : $member.GetFirstToken() }

@@ -21,13 +21,7 @@ public sealed class GraphBatchTests : IDisposable
     public GraphBatchTests()
     {
         _control = new HttpClient { BaseAddress = _sandbox.GraphUri };
-        var token = new SecureString();
-        foreach (char c in _sandbox.AccessToken)
-        {
-            token.AppendChar(c);
-        }
-
-        _graph = new GraphClient(_sandbox.GraphUri, new SecureStringTokenSource(token), new RetryPolicy(TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(50)));
+        _graph = new GraphClient(_sandbox.GraphUri, Tokens(), new RetryPolicy(TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(50)));
     }
 
     private async Task<JsonArray> LogAsync() => (await _control.GetFromJsonAsync<JsonArray>("/_sandbox/requests"))!;
@@ -78,7 +72,7 @@ public sealed class GraphBatchTests : IDisposable
     {
         await _control.PostAsJsonAsync("/_sandbox/faults", new { ratio = 1.0, kinds = new[] { "503" }, retryAfterSeconds = 0.2, seed = 1, paths = "^/v1.0/groups/" });
         var items = new List<BatchItem> { BatchItem.Get("users?$top=1"), BatchItem.Get("groups/25168b6f-bdfb-5fcd-b211-0982b8e6b202"), BatchItem.Get("users/00000000-0000-0000-0000-000000000001") };
-        var quick = new GraphClient(_sandbox.GraphUri, new SecureStringTokenSource(Token()), new RetryPolicy(TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(50)));
+        var quick = new GraphClient(_sandbox.GraphUri, Tokens(), new RetryPolicy(TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(50)));
         using (quick)
         {
             BatchResult[] results = await GraphBatch.SendAsync(quick, items, CancellationToken.None);
@@ -110,15 +104,16 @@ public sealed class GraphBatchTests : IDisposable
         Assert.Equal(HttpStatusCode.Created, results[0].Answer!.Status);
     }
 
-    private SecureString Token()
+    /// <summary>A token source over a copy of the sandbox's token; the SecureString it was made from is disposed here.</summary>
+    private SecureStringTokenSource Tokens()
     {
-        var token = new SecureString();
+        using var token = new SecureString();
         foreach (char c in _sandbox.AccessToken)
         {
             token.AppendChar(c);
         }
 
-        return token;
+        return new SecureStringTokenSource(token);
     }
 
     public void Dispose()
