@@ -40,8 +40,9 @@ function Get-SandboxOrganizationToken {
 
 function Test-GraphWrite {
     # A write changes state: PUT, PATCH, DELETE, and POST other than the read-only validateCredentials and parseExpression.
+    # A JSON batch (POST /v1.0/$batch) is not one itself: the sandbox logs each request inside it, and those count.
     param([Parameter(Mandatory)] $Request)
-    $Request.path -like '/v1.0/*' -and (
+    $Request.path -like '/v1.0/*' -and $Request.path -ne '/v1.0/$batch' -and (
         $Request.method -in 'PUT', 'PATCH', 'DELETE' -or
         ($Request.method -eq 'POST' -and $Request.path -notmatch '/(validateCredentials|parseExpression)$'))
 }
