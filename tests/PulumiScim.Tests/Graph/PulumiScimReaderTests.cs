@@ -65,19 +65,21 @@ public class PulumiScimReaderTests
     [InlineData(null)]
     public void Create_RefusesATenantUrlThatIsNotPulumisShapeOrNotHttps(string? url)
     {
-        var stub = new Stub(_ => throw new InvalidOperationException("no request may be sent"));
-        Assert.Throws<ArgumentException>(() => PulumiScimReader.Create(url, Token(), Fast(), stub));
+        using var stub = new Stub(_ => throw new InvalidOperationException("no request may be sent"));
+        using SecureString token = Token();
+        Assert.Throws<ArgumentException>(() => PulumiScimReader.Create(url, token, Fast(), stub));
         Assert.Empty(stub.Seen);
     }
 
     [Fact]
     public async Task ReadsAPageOfUsers_WithTheBearerToken_AtMost100()
     {
-        var stub = new Stub(_ => Json(HttpStatusCode.OK, """
+        using var stub = new Stub(_ => Json(HttpStatusCode.OK, """
             {"totalResults":250,"Resources":[{"id":"p1","userName":"ada","displayName":"Ada","name":{"givenName":"Ada","familyName":"L"},
               "emails":[{"type":"work","value":"ada@contoso.example"}],"active":false}]}
             """));
-        using PulumiScimReader reader = PulumiScimReader.Create("http://127.0.0.1:5000/pulumi/scim/v2/acme", Token(), Fast(), stub);
+        using SecureString token = Token();
+        using PulumiScimReader reader = PulumiScimReader.Create("http://127.0.0.1:5000/pulumi/scim/v2/acme", token, Fast(), stub);
         var (users, total) = await reader.GetUsersPageAsync(101, CancellationToken.None);
         Assert.Equal(250, total);
         var ada = Assert.Single(users);
@@ -89,8 +91,9 @@ public class PulumiScimReaderTests
     [Fact]
     public async Task A401_IsAPulumiScimException_WithPulumisDetail_AndNotTheToken()
     {
-        var stub = new Stub(_ => Json(HttpStatusCode.Unauthorized, """{"status":"401","detail":"Unauthorized: the SCIM bearer token is missing or invalid."}"""));
-        using PulumiScimReader reader = PulumiScimReader.Create("https://api.pulumi.com/scim/v2/acme", Token(), Fast(), stub);
+        using var stub = new Stub(_ => Json(HttpStatusCode.Unauthorized, """{"status":"401","detail":"Unauthorized: the SCIM bearer token is missing or invalid."}"""));
+        using SecureString token = Token();
+        using PulumiScimReader reader = PulumiScimReader.Create("https://api.pulumi.com/scim/v2/acme", token, Fast(), stub);
         var ex = await Assert.ThrowsAsync<PulumiScimException>(() => reader.GetTeamsAsync(CancellationToken.None));
         Assert.Equal(HttpStatusCode.Unauthorized, ex.Status);
         Assert.Contains("bearer token is missing or invalid", ex.Message, StringComparison.Ordinal);
@@ -101,8 +104,9 @@ public class PulumiScimReaderTests
     [Fact]
     public async Task ReadsTeamsWithTheirMemberIds()
     {
-        var stub = new Stub(_ => Json(HttpStatusCode.OK, """{"Resources":[{"id":"t1","displayName":"SRE","members":[{"value":"p1"},{"value":"p2"}]}]}"""));
-        using PulumiScimReader reader = PulumiScimReader.Create("https://api.pulumi.com/scim/v2/acme", Token(), Fast(), stub);
+        using var stub = new Stub(_ => Json(HttpStatusCode.OK, """{"Resources":[{"id":"t1","displayName":"SRE","members":[{"value":"p1"},{"value":"p2"}]}]}"""));
+        using SecureString token = Token();
+        using PulumiScimReader reader = PulumiScimReader.Create("https://api.pulumi.com/scim/v2/acme", token, Fast(), stub);
         var team = Assert.Single(await reader.GetTeamsAsync(CancellationToken.None));
         Assert.Equal(["p1", "p2"], team.MemberIds);
         Assert.EndsWith("/scim/v2/acme/Groups", stub.Seen[0].Url, StringComparison.Ordinal);
@@ -111,12 +115,13 @@ public class PulumiScimReaderTests
     [Fact]
     public async Task A429WithRetryAfter_AndA503And504_AreRetried_AndThePageIsRight()
     {
-        var stub = InTurn(
+        using var stub = InTurn(
             () => Throttled("0.2"),
             () => Json(HttpStatusCode.ServiceUnavailable, """{"status":"503","detail":"Service unavailable."}"""),
             () => Json(HttpStatusCode.GatewayTimeout, "upstream timed out"),
             () => Json(HttpStatusCode.OK, OnePage));
-        using PulumiScimReader reader = PulumiScimReader.Create("https://api.pulumi.com/scim/v2/acme", Token(), Fast(), stub);
+        using SecureString token = Token();
+        using PulumiScimReader reader = PulumiScimReader.Create("https://api.pulumi.com/scim/v2/acme", token, Fast(), stub);
         var started = System.Diagnostics.Stopwatch.StartNew();
         var (users, total) = await reader.GetUsersPageAsync(1, CancellationToken.None);
         Assert.Equal((1, "ada"), (total, Assert.Single(users).UserName));
@@ -128,8 +133,9 @@ public class PulumiScimReaderTests
     [Fact]
     public async Task ABrokenConnection_IsRetried_ForAGet()
     {
-        var stub = InTurn(() => throw new HttpRequestException("The response ended prematurely."), () => Json(HttpStatusCode.OK, OnePage));
-        using PulumiScimReader reader = PulumiScimReader.Create("https://api.pulumi.com/scim/v2/acme", Token(), Fast(), stub);
+        using var stub = InTurn(() => throw new HttpRequestException("The response ended prematurely."), () => Json(HttpStatusCode.OK, OnePage));
+        using SecureString token = Token();
+        using PulumiScimReader reader = PulumiScimReader.Create("https://api.pulumi.com/scim/v2/acme", token, Fast(), stub);
         Assert.Equal("ada", Assert.Single((await reader.GetUsersPageAsync(1, CancellationToken.None)).Users).UserName);
         Assert.Equal(2, stub.Seen.Count);
     }
@@ -137,8 +143,9 @@ public class PulumiScimReaderTests
     [Fact]
     public async Task APersistent503_IsASpecificError_AfterTheRetryBudget_NeverTheToken()
     {
-        var stub = InTurn(() => Json(HttpStatusCode.ServiceUnavailable, """{"status":"503","detail":"Service unavailable."}"""));
-        using PulumiScimReader reader = PulumiScimReader.Create("https://api.pulumi.com/scim/v2/acme", Token(), Fast(budgetSeconds: 0.3), stub);
+        using var stub = InTurn(() => Json(HttpStatusCode.ServiceUnavailable, """{"status":"503","detail":"Service unavailable."}"""));
+        using SecureString token = Token();
+        using PulumiScimReader reader = PulumiScimReader.Create("https://api.pulumi.com/scim/v2/acme", token, Fast(budgetSeconds: 0.3), stub);
         var ex = await Assert.ThrowsAsync<PulumiScimException>(() => reader.GetUsersPageAsync(1, CancellationToken.None));
         Assert.Equal(HttpStatusCode.ServiceUnavailable, ex.Status);
         Assert.Contains("still failed with 503 ServiceUnavailable after", ex.Message, StringComparison.Ordinal);
@@ -151,8 +158,9 @@ public class PulumiScimReaderTests
     [Fact]
     public async Task OtherFailures_AreNotRetried()
     {
-        var stub = InTurn(() => Json(HttpStatusCode.InternalServerError, """{"status":"500","detail":"internal error"}"""));
-        using PulumiScimReader reader = PulumiScimReader.Create("https://api.pulumi.com/scim/v2/acme", Token(), Fast(), stub);
+        using var stub = InTurn(() => Json(HttpStatusCode.InternalServerError, """{"status":"500","detail":"internal error"}"""));
+        using SecureString token = Token();
+        using PulumiScimReader reader = PulumiScimReader.Create("https://api.pulumi.com/scim/v2/acme", token, Fast(), stub);
         var ex = await Assert.ThrowsAsync<PulumiScimException>(() => reader.GetTeamsAsync(CancellationToken.None));
         Assert.Equal(HttpStatusCode.InternalServerError, ex.Status);
         Assert.Single(stub.Seen);
