@@ -121,7 +121,7 @@ Set-Location '$root'
 function __Writes {
     if (-not (Get-Variable sb -Scope Script -ErrorAction SilentlyContinue) -or -not `$sb.IsRunning) { return `$script:__writes }
     @(Invoke-RestMethod ([uri]::new(`$sb.GraphUri, '/_sandbox/requests')) | ForEach-Object { `$_ } | Where-Object {
-        `$_.path -like '/v1.0/*' -and (`$_.method -in 'PUT', 'PATCH', 'DELETE' -or (`$_.method -eq 'POST' -and `$_.path -notmatch '/(validateCredentials|parseExpression)$')) }).Count
+        `$_.path -like '/v1.0/*' -and `$_.path -ne '/v1.0/`$batch' -and (`$_.method -in 'PUT', 'PATCH', 'DELETE' -or (`$_.method -eq 'POST' -and `$_.path -notmatch '/(validateCredentials|parseExpression)$')) }).Count
 }
 `$script:__writes = 0
 for (`$__i = 0; `$__i -lt `$__statements.Count; `$__i++) {
