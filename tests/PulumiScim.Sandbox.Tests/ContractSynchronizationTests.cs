@@ -154,7 +154,7 @@ public sealed class ContractSynchronizationTests : GraphTestClient
 }
 """;
 
-    /// <summary>The templates list from the same tutorial (a surplus brace removed, see graph-examples/SOURCE.txt).</summary>
+    /// <summary>The templates list from the same tutorial (a surplus brace removed, the tutorial's block has one too many).</summary>
     private const string TemplatesDoc = """
 {
     "@odata.context": "https://graph.microsoft.com/beta/$metadata#servicePrincipals('29f68db3-1000-46bf-a940-f5ea3ecc39e7')/synchronization/templates",

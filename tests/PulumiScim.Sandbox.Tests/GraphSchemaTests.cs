@@ -187,7 +187,7 @@ public sealed class GraphSchemaTests : GraphTestClient
     [Fact]
     public async Task PatchSchema_Is404AsSyncfabricAnswersIt()
     {
-        // graph-examples/error.404.schema-PATCH-instead-of-PUT.msgraph-sdk-python-820.txt
+        // msgraph-sdk-python#820: the 404 Graph answers a schema PATCH
         // (microsoftgraph/msgraph-sdk-python#820; msgraph-sdk-powershell#1134).
         string job = await CreateJobAsync();
         JsonNode s = (await GetAsync(SyncPath($"/jobs/{job}/schema"))).Body!;

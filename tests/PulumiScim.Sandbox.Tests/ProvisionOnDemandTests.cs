@@ -10,7 +10,7 @@ public sealed class ProvisionOnDemandTests : EngineHarness
 {
     /// <summary>
     /// Example 1 response of api-reference/v1.0/api/synchronization-synchronizationjob-provisionondemand.md @ 125ddcfd
-    /// (microsoft-graph-docs-contrib, CC BY 4.0; graph-examples/provisionOnDemand.response.v1-docs.json).
+    /// (microsoft-graph-docs-contrib, CC BY 4.0; Graph docs, "synchronizationJob: provisionOnDemand", Example 1 response).
     /// </summary>
     private const string ResponseDoc = """
 {

@@ -423,7 +423,7 @@ public sealed class SdkDeserializationTests : SdkDeserializationBase
     public async Task Templates_Jobs_AndSchema()
     {
         // SDK finding: the template's metadata key "AzureIngestionAttributeOptimization" (sent by the real service, see
-        // graph-examples/synchronizationTemplates.list.aws-tutorial.json) is not a member of the SDK's
+        // the templates list in Microsoft's tutorial "Configure provisioning using the Microsoft Graph API") is not a member of the SDK's
         // synchronizationMetadata enum, so SynchronizationMetadataEntry.Key comes back null.
         SynchronizationTemplateCollectionResponse templates = Lossless(
             await Client.ServicePrincipals[SpId].Synchronization.Templates.GetAsync(),

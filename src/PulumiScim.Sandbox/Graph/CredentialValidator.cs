@@ -15,7 +15,7 @@ namespace PulumiScim.Sandbox.Graph;
 /// (SystemForCrossDomainIdentityManagementCredentialValidationFailure when the app rejects the request, e.g. 401;
 /// ...CredentialValidationUnavailable when the app cannot be reached or answers with an unexpected status;
 /// SystemForCrossDomainIdentityManagementInvalidCredentials with "Please provide a valid tenant URL" for a malformed
-/// URL, as graph-examples/synchronizationJob.quarantined.aws-tutorial.json shows), sent as Graph 400 errors. The token
+/// URL, as the quarantined job in Microsoft's tutorial "Configure provisioning using the Microsoft Graph API" shows), sent as Graph 400 errors. The token
 /// never appears in an answer.
 /// </summary>
 internal static class CredentialValidator

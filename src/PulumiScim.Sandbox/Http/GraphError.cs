@@ -91,7 +91,7 @@ internal static class GraphError
 
     /// <summary>
     /// What syncfabric answers for a method it has no route for, e.g. PATCH on <c>.../jobs/{id}/schema</c>
-    /// (msgraph-sdk-python#820, msgraph-sdk-powershell#1134; graph-examples/error.404.schema-PATCH-instead-of-PUT...txt):
+    /// (msgraph-sdk-python#820, msgraph-sdk-powershell#1134):
     /// a 404 whose Graph code is UnknownError and whose message is syncfabric's own JSON.
     /// </summary>
     public static SandboxResponse SyncfabricNoResource(string syncfabricUri)

@@ -108,7 +108,7 @@ internal sealed class LogGenerator
 
     /// <summary>
     /// Writes entry <paramref name="i"/> as a provisioningObjectSummary
-    /// (graph-examples/provisioningObjectSummary.list-failure.v1-docs.json), straight to the response: a page of a
+    /// (Graph docs, "List provisioningObjectSummary", Example 2: Error response), straight to the response: a page of a
     /// large log costs no object graph.
     /// </summary>
     public void Write(Utf8JsonWriter w, long i)

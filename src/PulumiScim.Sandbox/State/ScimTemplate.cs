@@ -39,7 +39,7 @@ internal static class ScimTemplate
     /// <summary>The synchronizationTemplate as <c>GET .../synchronization/templates</c> lists it.</summary>
     public static JsonObject Template(string applicationId, bool includeSchema)
     {
-        // Shape of graph-examples/synchronizationTemplates.list.aws-tutorial.json, for the scim factory.
+        // Shape of the templates list in Microsoft's tutorial "Configure provisioning using the Microsoft Graph API", for the scim factory.
         var template = new JsonObject
         {
             ["id"] = TemplateId,

@@ -181,7 +181,7 @@ internal static class SeedLoader
 
     /// <summary>
     /// Creates the application and service principal objects as instantiate returns them for the custom template
-    /// (graph-examples/applicationTemplate.instantiate.custom-8adf8e6e.response.graph-docs.json).
+    /// (the instantiate response in Graph's tutorial "Configure Microsoft Entra Private Access using Microsoft Graph APIs").
     /// </summary>
     public static AppState NewApplication(string tenantId, string displayName, string? appId, string? applicationId, string? servicePrincipalId, JsonArray? appRoles, JsonArray? identifierUris, JsonArray? replyUrls)
     {
@@ -369,7 +369,7 @@ internal static class SeedLoader
         };
     }
 
-    /// <summary>A new synchronizationJob as <c>POST .../jobs</c> returns it (graph-examples/synchronizationJob.created.*).</summary>
+    /// <summary>A new synchronizationJob as <c>POST .../jobs</c> returns it (Graph docs, "Create synchronizationJob", response).</summary>
     public static JobState NewJob(SandboxState state, AppState app, JsonObject? seedJob)
     {
         string templateId = (string?)seedJob?["templateId"] ?? "scim";

@@ -11,7 +11,7 @@ public sealed class RetryPolicyTests
 
     [Theory]
     [InlineData("3", 3000)]
-    [InlineData("2.128", 2128)] // fractional seconds, as in the Graph throttling docs' sample (graph-examples/error.429)
+    [InlineData("2.128", 2128)] // fractional seconds, as in the Graph throttling docs' sample (its "Sample response")
     [InlineData(" 0 ", 0)]
     [InlineData("Sun, 29 Nov 2026 12:00:10 GMT", 10000)]
     [InlineData("Sun, 29 Nov 2026 11:59:00 GMT", 0)]

@@ -43,7 +43,7 @@ internal sealed class CycleResult
         Error = error;
     }
 
-    /// <summary>The synchronizationTaskExecution, shaped as graph-examples/synchronizationJob.quarantined.aws-tutorial.json's lastExecution.</summary>
+    /// <summary>The synchronizationTaskExecution, shaped as the quarantined job's lastExecution in Microsoft's tutorial "Configure provisioning using the Microsoft Graph API".</summary>
     public JsonObject ToExecution() => new()
     {
         ["activityIdentifier"] = ActivityId,
@@ -248,7 +248,7 @@ internal static class ProvisioningCycle
 /// <summary>
 /// Writes a cycle's outcome into the job's <c>status</c> (synchronizationStatus): lastExecution, lastSuccessfulExecution,
 /// steady-state times, successive complete failures and quarantine, with the shapes of the Microsoft examples
-/// (graph-examples/synchronizationJob.quarantined.aws-tutorial.json, synchronizationJob.running-notrun.cross-tenant-docs.json).
+/// (Microsoft's tutorial "Configure provisioning using the Microsoft Graph API" and the docs "Configure cross-tenant synchronization using Microsoft Graph").
 /// </summary>
 internal static class JobStatusWriter
 {

@@ -34,8 +34,8 @@ internal sealed record LogContext(
 
 /// <summary>
 /// What happened to one user or group in a cycle or an on-demand request. Rendered as a provisioningObjectSummary
-/// (graph-examples/provisioningObjectSummary.list-failure.v1-docs.json) for <c>/auditLogs/provisioning</c>, and as the
-/// JSON-in-string pair provisionOnDemand answers (graph-examples/provisionOnDemand.response.v1-docs.json).
+/// (Graph docs, "List provisioningObjectSummary", Example 2: Error response) for <c>/auditLogs/provisioning</c>, and as the
+/// JSON-in-string pair provisionOnDemand answers (Graph docs, "synchronizationJob: provisionOnDemand", Example 1 response).
 /// </summary>
 internal sealed class ProvisioningOutcome
 {
@@ -202,7 +202,7 @@ internal sealed class ProvisioningOutcome
 
     /// <summary>
     /// The stringKeyStringValuePair provisionOnDemand answers: <c>key</c> is <c>{"result","details"}</c> and <c>value</c>
-    /// the change's record, each a JSON document in a string (graph-examples/provisionOnDemand.response.v1-docs.json).
+    /// the change's record, each a JSON document in a string (Graph docs, "synchronizationJob: provisionOnDemand", Example 1 response).
     /// </summary>
     public JsonObject ToOnDemandPair(LogContext c)
     {
