@@ -930,7 +930,7 @@ function Measure-SizeCase {
         Add-Type -AssemblyName System.IO.Compression.FileSystem
         [System.IO.Compression.ZipFile]::CreateFromDirectory($script:ModuleFolder, $zip, [System.IO.Compression.CompressionLevel]::Optimal, $false)
         $packageMb = (Get-Item -LiteralPath $zip).Length / 1MB
-        $packageText = "$(Format-Number $packageMb 'MB' 2) (**estimate**: a zip of the module folder; no ``out/*.nupkg`` exists, the Package task is not implemented yet)"
+        $packageText = "$(Format-Number $packageMb 'MB' 2) (**estimate**: a zip of the module folder; no ``out/*.nupkg`` exists: run ``build.ps1 Package`` before the bench to measure the package itself)"
         $note = 'estimated from a zip of the module folder'
     }
     Add-Target '.nupkg < 25 MB' (Format-Number $packageMb 'MB' 2) ($packageMb -lt 25) $note
