@@ -12,8 +12,12 @@ try {
     Get-ScimApplication | Format-Table | Out-Host
 
     Write-Host "The guide, as one pipeline:" -ForegroundColor Cyan
-    Write-Host "  Get-ScimApplication 'Pulumi Cloud' | Set-ScimTenant -OrganizationName acme -Token `$token | Set-ScimUserMapping |"
-    Write-Host "      Enable-ScimGroupProvisioning | Add-ScimAssignment -Group 'Platform Team','SRE' -User 'grace@contoso.example' | Start-ScimProvisioning"
+    Write-Host "  Get-ScimApplication 'Pulumi Cloud' |"
+    Write-Host "      Set-ScimTenant -OrganizationName acme -Token `$token |"
+    Write-Host "      Set-ScimUserMapping | Enable-ScimGroupProvisioning |"
+    Write-Host "      Add-ScimAssignment -Group 'Platform Team','SRE' ``"
+    Write-Host "          -User 'grace@contoso.example' |"
+    Write-Host "      Start-ScimProvisioning"
     Invoke-RestMethod -Method Delete ([uri]::new($sandbox.GraphUri, '/_sandbox/requests')) | Out-Null
     $app = Get-ScimApplication -DisplayName 'Pulumi Cloud' |
         Set-ScimTenant -OrganizationName acme -Token $token |
@@ -27,15 +31,16 @@ try {
     Write-Host "Graph requests: $($graph.Count)" -ForegroundColor Cyan
 
     Write-Host "`nThe resulting attribute mappings:" -ForegroundColor Cyan
-    $app | Get-ScimMapping | Format-Table Object, Target, Source, FlowType, MatchingPriority, Required -AutoSize | Out-Host
+    $app | Get-ScimMapping | Out-Host
 
-    Write-Host "Two more users, one without mail and one whose mailNickname another Pulumi account holds:" -ForegroundColor Cyan
+    Write-Host "Two more users, one without mail and one whose mailNickname another`nPulumi account holds:" -ForegroundColor Cyan
     $app = $app | Add-ScimAssignment -User 'bob@contoso.example', 'katherine@contoso.example'
-    $app | Get-ScimAssignment | Format-Table PrincipalType, PrincipalDisplayName, AppRoleName -AutoSize | Out-Host
+    $app | Get-ScimAssignment | Out-Host
 
     Write-Host "Checked against the guide:" -ForegroundColor Cyan
-    $app | Test-ScimConfiguration -IncludeUsers | Format-Table Passed, Name, Actual -AutoSize | Out-Host
-    Write-Host "  (Pulumi's SCIM API cannot show another account's usernames: bob is caught by the logs, and by the pre-flight after that.)"
+    $app | Test-ScimConfiguration -IncludeUsers |
+        Format-Table @{ n = 'Ok'; e = { if ($_.Passed) { 'ok' } else { 'FAIL' } }; width = 4 }, @{ n = 'Name'; e = 'Name'; width = 41 }, @{ n = 'Actual'; e = 'Actual'; width = 32 } | Out-Host
+    Write-Host "  (Pulumi's SCIM API cannot show another account's usernames: bob is caught`n   by the logs, and by the pre-flight after that.)"
 
     Write-Host "Running the pipeline again (it should write nothing):" -ForegroundColor Cyan
     Invoke-RestMethod -Method Delete ([uri]::new($sandbox.GraphUri, '/_sandbox/requests')) | Out-Null
@@ -46,7 +51,7 @@ try {
     Write-Host "  $($again.Count) Graph requests, $($writes.Count) writes"
 
     if (Get-Command Wait-ScimProvisioning -ErrorAction SilentlyContinue) {
-        Write-Host "`nRestarting provisioning so a cycle runs now (the portal's 'Restart provisioning'), and waiting for it:" -ForegroundColor Cyan
+        Write-Host "`nRestarting provisioning so a cycle runs now (the portal's 'Restart`nprovisioning'), and waiting for it:" -ForegroundColor Cyan
         $status = $app | Start-ScimProvisioning -Restart | Wait-ScimProvisioning -Timeout 60 -ErrorAction Continue
         if ($status) {
             $status | Format-List Health, Verdict, LastCycleState, Exported, Escrowed | Out-Host
