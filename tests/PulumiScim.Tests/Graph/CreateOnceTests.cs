@@ -27,29 +27,12 @@ public sealed class CreateOnceTests
         }
     }
 
-    private static SecureString Secure(string s)
-    {
-        var ss = new SecureString();
-        foreach (char c in s)
-        {
-            ss.AppendChar(c);
-        }
-
-        return ss;
-    }
-
-    /// <summary>A token source over a copy of "tok"; the SecureString it was made from is disposed here.</summary>
-    private static SecureStringTokenSource Tokens()
-    {
-        using SecureString token = Secure("tok");
-        return new SecureStringTokenSource(token);
-    }
 
     private static HttpResponseMessage Json(HttpStatusCode status, string json) =>
         new(status) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
 
     private static GraphClient Client(Handler handler, double maxWaitSeconds = 5) =>
-        new(new Uri("https://graph.example.test"), Tokens(), new RetryPolicy(TimeSpan.FromSeconds(maxWaitSeconds), TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(5)), handler);
+        new(new Uri("https://graph.example.test"), TestTokens.Tokens(), new RetryPolicy(TimeSpan.FromSeconds(maxWaitSeconds), TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(5)), handler);
 
     private static Task<JsonNode?> Create(GraphClient graph, Func<GraphRequestException, bool>? isDuplicate = null) =>
         CreateOnce.PostAsync(

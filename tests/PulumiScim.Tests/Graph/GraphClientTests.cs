@@ -25,23 +25,6 @@ public sealed class GraphClientTests
         }
     }
 
-    private static SecureString Secure(string s)
-    {
-        var ss = new SecureString();
-        foreach (char c in s)
-        {
-            ss.AppendChar(c);
-        }
-
-        return ss;
-    }
-
-    /// <summary>A token source over a copy of "tok"; the SecureString it was made from is disposed here.</summary>
-    private static SecureStringTokenSource Tokens()
-    {
-        using SecureString token = Secure("tok");
-        return new SecureStringTokenSource(token);
-    }
 
     private static HttpResponseMessage Json(HttpStatusCode status, string json, string? retryAfter = null)
     {
@@ -55,7 +38,7 @@ public sealed class GraphClientTests
     }
 
     private static GraphClient Client(ScriptedHandler handler, double maxWaitSeconds = 5) =>
-        new(new Uri("https://graph.example.test"), Tokens(), new RetryPolicy(TimeSpan.FromSeconds(maxWaitSeconds), TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(5)), handler);
+        new(new Uri("https://graph.example.test"), TestTokens.Tokens(), new RetryPolicy(TimeSpan.FromSeconds(maxWaitSeconds), TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(5)), handler);
 
     [Fact]
     public async Task WaitsOutA429WithFractionalRetryAfterThenSucceeds()
@@ -172,7 +155,7 @@ public sealed class GraphClientTests
     public async Task StopsWaitingWhenCancelled()
     {
         using var handler = new ScriptedHandler(_ => Json(HttpStatusCode.TooManyRequests, "{}", "30"));
-        using GraphClient graph = new(new Uri("https://graph.example.test"), Tokens(), new RetryPolicy(TimeSpan.FromMinutes(5)), handler);
+        using GraphClient graph = new(new Uri("https://graph.example.test"), TestTokens.Tokens(), new RetryPolicy(TimeSpan.FromMinutes(5)), handler);
         using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
         var sw = System.Diagnostics.Stopwatch.StartNew();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => graph.GetAsync("x", cts.Token));
