@@ -31,9 +31,9 @@ $app | Compare-ScimProvisioning -Token $token -IncludeInSync | ForEach-Object {
 }
 $totalMs = $watch.Elapsed.TotalMilliseconds
 $requests = Get-RequestCount -GraphUri $sandbox.graphUri
+# Writes on both sides: Graph's by the bench's one rule (Test-GraphWrite, via Get-RequestCount), Pulumi's as any non-GET.
 $log = Invoke-RestMethod -Uri ($sandbox.graphUri.TrimEnd('/') + '/_sandbox/requests')
-# A JSON batch envelope (POST /v1.0/$batch) is no write: the sandbox logs each request inside it with its own method.
-$nonGet = @($log | Where-Object { $_.method -ne 'GET' -and $_.path -ne '/v1.0/$batch' }).Count
+$scimWrites = @($log | Where-Object { $_.path -notlike '/v1.0/*' -and $_.method -ne 'GET' }).Count
 Write-ChildResult ([ordered]@{
         totalMs      = $totalMs
         firstMs      = $first
@@ -41,6 +41,6 @@ Write-ChildResult ([ordered]@{
         states       = (($states.GetEnumerator() | Sort-Object Name | ForEach-Object { "$($_.Name) $($_.Value)" }) -join ', ')
         graph        = $requests.graphRequests
         scim         = $requests.otherRequests
-        writes       = $nonGet
+        writes       = $requests.writes + $scimWrites
         peakRssKb    = Get-PeakRssKb
     })
