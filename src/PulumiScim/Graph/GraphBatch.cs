@@ -24,24 +24,12 @@ internal sealed record BatchItem(HttpMethod Method, string Path, JsonNode? Body 
 /// The final answer to one <see cref="BatchItem"/>: Graph's answer to it, or the error the direct call would have
 /// thrown once its retries were spent (or its connection broke). Errors name the item's own method and path.
 /// </summary>
-internal sealed class BatchResult
+/// <param name="Item">The request.</param>
+/// <param name="Uri">Its absolute URL, for errors.</param>
+/// <param name="Answer">Graph's answer to it, or null when it failed.</param>
+/// <param name="Failure">The error the direct call would have thrown, or null.</param>
+internal sealed record BatchResult(BatchItem Item, Uri Uri, GraphResponse? Answer, GraphRequestException? Failure)
 {
-    public BatchResult(BatchItem item, Uri uri, GraphResponse? answer, GraphRequestException? failure)
-    {
-        Item = item;
-        Uri = uri;
-        Answer = answer;
-        Failure = failure;
-    }
-
-    public BatchItem Item { get; }
-
-    public Uri Uri { get; }
-
-    public GraphResponse? Answer { get; }
-
-    public GraphRequestException? Failure { get; }
-
     /// <summary>The body of a 2xx answer; otherwise throws what the direct call (SendCheckedAsync) would.</summary>
     public JsonNode? Checked()
     {
