@@ -67,6 +67,39 @@ Describe 'The guide''s pipeline with 20% of Graph requests faulted' {
         }
     }
 
+    Context 'connection resets of Test Connection and of start' {
+        BeforeAll {
+            # The pipeline sends some requests at once, so which request a random fault meets varies from run to run;
+            # faults on these paths alone (drawn in a fixed order: the pipeline sends them one at a time) make sure the
+            # resets of both are met.
+            $sb = Start-ScimSandbox -SeedPath $SeedPath
+            try {
+                $sb | Connect-ScimGraph -MaxRetryWait 30
+                Set-SandboxFault $sb -Ratio 0.5 -Kinds 'reset' -Seed 1 -Paths '/(start|validateCredentials)$'
+                Clear-SandboxRequests $sb
+                $errs = $null
+                $script:out = Invoke-GuidePipeline -Sandbox $sb -BackupPath (Join-Path $TestDrive 'resets') -ErrorVariable errs -ErrorAction SilentlyContinue
+                Set-SandboxFault $sb -Ratio 0
+                $script:errs = @($errs)
+                $script:log = @(Get-SandboxRequests $sb | Where-Object path -like '/v1.0/*')
+                $script:app = Get-AppState $sb 'Pulumi Cloud'
+                $script:seen.AddRange([object[]]$script:log)
+            }
+            finally {
+                Disconnect-ScimGraph -ErrorAction SilentlyContinue
+                $sb | Stop-ScimSandbox
+            }
+        }
+
+        It 'completes in the guide''s state after sending both again' {
+            $script:errs | ForEach-Object { "$($_.FullyQualifiedErrorId): $($_.Exception.Message)" } | Should -BeNullOrEmpty
+            Assert-GuideState $script:app
+            $resets = @($script:log | Where-Object { $_.status -eq 0 -and $_.method -eq 'POST' })
+            @($resets | Where-Object path -match '/start$').Count | Should -BeGreaterThan 0
+            @($resets | Where-Object path -match '/validateCredentials$').Count | Should -BeGreaterThan 0
+        }
+    }
+
     It 'met every kind of fault, including resets of creates and of start' {
         $faults = $script:seen | Where-Object status -in $script:faultStatuses
         foreach ($status in $script:faultStatuses) { @($faults | Where-Object status -eq $status).Count | Should -BeGreaterThan 0 -Because "status $status" }
