@@ -67,15 +67,15 @@ Describe 'The guide''s pipeline with 20% of Graph requests faulted' {
         }
     }
 
-    Context 'connection resets of Test Connection and of start' {
+    Context 'connection resets of Test Connection, of the job''s creation and of start' {
         BeforeAll {
             # The pipeline sends some requests at once, so which request a random fault meets varies from run to run;
             # faults on these paths alone (drawn in a fixed order: the pipeline sends them one at a time) make sure the
-            # resets of both are met.
+            # resets of each are met.
             $sb = Start-ScimSandbox -SeedPath $SeedPath
             try {
                 $sb | Connect-ScimGraph -MaxRetryWait 30
-                Set-SandboxFault $sb -Ratio 0.5 -Kinds 'reset' -Seed 1 -Paths '/(start|validateCredentials)$'
+                Set-SandboxFault $sb -Ratio 0.5 -Kinds 'reset' -Seed 1 -Paths '/(start|validateCredentials|jobs)$'
                 Clear-SandboxRequests $sb
                 $errs = $null
                 $script:out = Invoke-GuidePipeline -Sandbox $sb -BackupPath (Join-Path $TestDrive 'resets') -ErrorVariable errs -ErrorAction SilentlyContinue
@@ -91,11 +91,13 @@ Describe 'The guide''s pipeline with 20% of Graph requests faulted' {
             }
         }
 
-        It 'completes in the guide''s state after sending both again' {
+        It 'completes in the guide''s state, each sent again or read back' {
             $script:errs | ForEach-Object { "$($_.FullyQualifiedErrorId): $($_.Exception.Message)" } | Should -BeNullOrEmpty
             Assert-GuideState $script:app
             $resets = @($script:log | Where-Object { $_.status -eq 0 -and $_.method -eq 'POST' })
             @($resets | Where-Object path -match '/start$').Count | Should -BeGreaterThan 0
+            @($resets | Where-Object path -match '/jobs$').Count | Should -BeGreaterThan 0
+            @($script:log | Where-Object { $_.method -eq 'POST' -and $_.path -match '/jobs$' -and $_.status -eq 201 }).Count | Should -Be 1
             @($resets | Where-Object path -match '/validateCredentials$').Count | Should -BeGreaterThan 0
         }
     }
