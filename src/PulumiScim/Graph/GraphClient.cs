@@ -135,7 +135,15 @@ internal sealed class GraphClient : IDisposable
             (HttpResponseMessage? response, Exception? failure) = await SendOnceAsync(method, uri, payload, completion, cancellationToken).ConfigureAwait(false);
             if (response is not null && !RetryPolicy.IsRetryableStatus(response.StatusCode))
             {
-                return await read(response, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    return await read(response, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (completion == HttpCompletionOption.ResponseHeadersRead && ex is HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
+                {
+                    // A body read from the network broke off: a connection failure like one before the answer.
+                    (response, failure) = (null, ex);
+                }
             }
 
             if (response is null)
