@@ -117,17 +117,33 @@ internal sealed class GraphClient : IDisposable
         SendBytesAsync(method, pathOrUrl, body is null ? null : Encoding.UTF8.GetBytes(body.ToJsonString()), cancellationToken);
 
     /// <summary>Sends a UTF-8 JSON payload given as bytes (e.g. a secrets body holding a token; the caller clears it after).</summary>
-    public async Task<GraphResponse> SendBytesAsync(HttpMethod method, string pathOrUrl, byte[]? payload, CancellationToken cancellationToken)
+    public Task<GraphResponse> SendBytesAsync(HttpMethod method, string pathOrUrl, byte[]? payload, CancellationToken cancellationToken) =>
+        SendWithRetryAsync(method, pathOrUrl, payload, HttpCompletionOption.ResponseContentRead, ReadAnswerAsync, cancellationToken);
+
+    /// <summary>
+    /// Sends one request with the retry policy; <paramref name="read"/> turns the final answer into the result and disposes
+    /// it (with <see cref="HttpCompletionOption.ResponseHeadersRead"/> it reads the body from the network itself).
+    /// </summary>
+    private async Task<T> SendWithRetryAsync<T>(
+        HttpMethod method, string pathOrUrl, byte[]? payload, HttpCompletionOption completion, Func<HttpResponseMessage, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
     {
         Uri uri = Resolve(pathOrUrl);
         TimeSpan waited = TimeSpan.Zero;
         for (int attempt = 1; ; attempt++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            (HttpResponseMessage? response, Exception? failure) = await SendOnceAsync(method, uri, payload, cancellationToken).ConfigureAwait(false);
+            (HttpResponseMessage? response, Exception? failure) = await SendOnceAsync(method, uri, payload, completion, cancellationToken).ConfigureAwait(false);
             if (response is not null && !RetryPolicy.IsRetryableStatus(response.StatusCode))
             {
-                return await ReadAnswerAsync(response, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    return await read(response, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (completion == HttpCompletionOption.ResponseHeadersRead && ex is HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
+                {
+                    // A body read from the network broke off: a connection failure like one before the answer.
+                    (response, failure) = (null, ex);
+                }
             }
 
             if (response is null)
@@ -152,7 +168,7 @@ internal sealed class GraphClient : IDisposable
     }
 
     /// <summary>One attempt: the answer, or the connection failure that left none (cancellation by the caller is thrown).</summary>
-    private async Task<(HttpResponseMessage? Response, Exception? Failure)> SendOnceAsync(HttpMethod method, Uri uri, byte[]? payload, CancellationToken cancellationToken)
+    private async Task<(HttpResponseMessage? Response, Exception? Failure)> SendOnceAsync(HttpMethod method, Uri uri, byte[]? payload, HttpCompletionOption completion, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(method, uri);
         if (payload is not null)
@@ -165,7 +181,7 @@ internal sealed class GraphClient : IDisposable
         Interlocked.Increment(ref _requestCount);
         try
         {
-            HttpResponseMessage response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+            HttpResponseMessage response = await _http.SendAsync(request, completion, cancellationToken).ConfigureAwait(false);
             GraphEvents.Debug($"{method.Method} {uri.AbsolutePath} -> {(int)response.StatusCode} ({Stopwatch.GetElapsedTime(t0).TotalMilliseconds:0} ms)");
             return (response, null);
         }
@@ -255,16 +271,30 @@ internal sealed class GraphClient : IDisposable
         return r.Body;
     }
 
-    /// <summary>GETs and returns the body's bytes, for callers that stream-parse large pages.</summary>
-    public async Task<byte[]> GetRawAsync(string pathOrUrl, CancellationToken cancellationToken)
+    /// <summary>
+    /// GETs a large answer (a page of provisioning logs): the body is read from the network straight into an array rented
+    /// from the shared pool, so no page-sized array is left to the garbage collector; dispose the result to return it.
+    /// </summary>
+    public Task<PooledBytes> GetPooledAsync(string pathOrUrl, CancellationToken cancellationToken) =>
+        SendWithRetryAsync(HttpMethod.Get, pathOrUrl, null, HttpCompletionOption.ResponseHeadersRead, (response, ct) => ReadPooledAsync(response, Resolve(pathOrUrl).AbsolutePath, ct), cancellationToken);
+
+    /// <summary>Reads a 2xx answer's body into a pooled array; any other answer is thrown as its Graph error. Disposes the message.</summary>
+    private static async Task<PooledBytes> ReadPooledAsync(HttpResponseMessage response, string shownPath, CancellationToken cancellationToken)
     {
-        GraphResponse r = await SendBytesAsync(HttpMethod.Get, pathOrUrl, null, cancellationToken).ConfigureAwait(false);
-        if (!r.IsSuccess)
+        if (!response.IsSuccessStatusCode)
         {
-            throw ToException(HttpMethod.Get, Resolve(pathOrUrl).AbsolutePath, r.Status, r.Body, r.Headers);
+            GraphResponse r = await ReadAnswerAsync(response, cancellationToken).ConfigureAwait(false);
+            throw ToException(HttpMethod.Get, shownPath, r.Status, r.Body, r.Headers);
         }
 
-        return r.Raw;
+        using (response)
+        {
+            Stream body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            await using (body.ConfigureAwait(false))
+            {
+                return await PooledBytes.ReadAsync(body, response.Content.Headers.ContentLength, cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 
     /// <summary>GETs one object; null when Graph answers 404 (no such object), an exception for any other failure.</summary>
