@@ -71,9 +71,7 @@ internal sealed class GraphClient : IDisposable
         BaseUri = new Uri(graphRoot.ToString().TrimEnd('/') + "/v1.0/");
         _tokens = tokens;
         Retry = retry;
-        var handlers = GraphClientFactory.CreateDefaultHandlers()
-            .Where(h => h is not RetryHandler)
-            .ToList();
+        List<DelegatingHandler> handlers = [.. GraphClientFactory.CreateDefaultHandlers().Where(IsKept)];
         handlers.Add(new BearerHandler(tokens, graphRoot));
         HttpMessageHandler pipeline = GraphClientFactory.CreatePipeline(handlers, finalHandler ?? new SocketsHttpHandler
         {
@@ -82,6 +80,16 @@ internal sealed class GraphClient : IDisposable
         });
         _http = new HttpClient(pipeline, disposeHandler: true) { Timeout = TimeSpan.FromSeconds(100) };
     }
+
+    /// <summary>
+    /// The SDK's default handlers this door keeps: redirects, the User-Agent and Graph's SDK telemetry headers
+    /// (SdkVersion, client-request-id). Left out: the RetryHandler (<see cref="RetryPolicy"/> is the one retry policy)
+    /// and the handlers that act only on request options this door never attaches (URI replacement, query-name
+    /// decoding of <c>%24</c> the door never writes, header and body inspection): each was one more async hop per
+    /// request and more code compiled on a fresh process's first request.
+    /// </summary>
+    private static bool IsKept(DelegatingHandler handler) =>
+        handler is RedirectHandler or UserAgentHandler or GraphTelemetryHandler;
 
     /// <summary>The Graph root without version, e.g. https://graph.microsoft.com.</summary>
     public Uri GraphRoot { get; }
@@ -117,17 +125,33 @@ internal sealed class GraphClient : IDisposable
         SendBytesAsync(method, pathOrUrl, body is null ? null : Encoding.UTF8.GetBytes(body.ToJsonString()), cancellationToken);
 
     /// <summary>Sends a UTF-8 JSON payload given as bytes (e.g. a secrets body holding a token; the caller clears it after).</summary>
-    public async Task<GraphResponse> SendBytesAsync(HttpMethod method, string pathOrUrl, byte[]? payload, CancellationToken cancellationToken)
+    public Task<GraphResponse> SendBytesAsync(HttpMethod method, string pathOrUrl, byte[]? payload, CancellationToken cancellationToken) =>
+        SendWithRetryAsync(method, pathOrUrl, payload, HttpCompletionOption.ResponseContentRead, ReadAnswerAsync, cancellationToken);
+
+    /// <summary>
+    /// Sends one request with the retry policy; <paramref name="read"/> turns the final answer into the result and disposes
+    /// it (with <see cref="HttpCompletionOption.ResponseHeadersRead"/> it reads the body from the network itself).
+    /// </summary>
+    private async Task<T> SendWithRetryAsync<T>(
+        HttpMethod method, string pathOrUrl, byte[]? payload, HttpCompletionOption completion, Func<HttpResponseMessage, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
     {
         Uri uri = Resolve(pathOrUrl);
         TimeSpan waited = TimeSpan.Zero;
         for (int attempt = 1; ; attempt++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            (HttpResponseMessage? response, Exception? failure) = await SendOnceAsync(method, uri, payload, cancellationToken).ConfigureAwait(false);
+            (HttpResponseMessage? response, Exception? failure) = await SendOnceAsync(method, uri, payload, completion, cancellationToken).ConfigureAwait(false);
             if (response is not null && !RetryPolicy.IsRetryableStatus(response.StatusCode))
             {
-                return await ReadAnswerAsync(response, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    return await read(response, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (completion == HttpCompletionOption.ResponseHeadersRead && ex is HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
+                {
+                    // A body read from the network broke off: a connection failure like one before the answer.
+                    (response, failure) = (null, ex);
+                }
             }
 
             if (response is null)
@@ -152,7 +176,7 @@ internal sealed class GraphClient : IDisposable
     }
 
     /// <summary>One attempt: the answer, or the connection failure that left none (cancellation by the caller is thrown).</summary>
-    private async Task<(HttpResponseMessage? Response, Exception? Failure)> SendOnceAsync(HttpMethod method, Uri uri, byte[]? payload, CancellationToken cancellationToken)
+    private async Task<(HttpResponseMessage? Response, Exception? Failure)> SendOnceAsync(HttpMethod method, Uri uri, byte[]? payload, HttpCompletionOption completion, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(method, uri);
         if (payload is not null)
@@ -165,7 +189,7 @@ internal sealed class GraphClient : IDisposable
         Interlocked.Increment(ref _requestCount);
         try
         {
-            HttpResponseMessage response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+            HttpResponseMessage response = await _http.SendAsync(request, completion, cancellationToken).ConfigureAwait(false);
             GraphEvents.Debug($"{method.Method} {uri.AbsolutePath} -> {(int)response.StatusCode} ({Stopwatch.GetElapsedTime(t0).TotalMilliseconds:0} ms)");
             return (response, null);
         }
@@ -255,16 +279,30 @@ internal sealed class GraphClient : IDisposable
         return r.Body;
     }
 
-    /// <summary>GETs and returns the body's bytes, for callers that stream-parse large pages.</summary>
-    public async Task<byte[]> GetRawAsync(string pathOrUrl, CancellationToken cancellationToken)
+    /// <summary>
+    /// GETs a large answer (a page of provisioning logs): the body is read from the network straight into an array rented
+    /// from the shared pool, so no page-sized array is left to the garbage collector; dispose the result to return it.
+    /// </summary>
+    public Task<PooledBytes> GetPooledAsync(string pathOrUrl, CancellationToken cancellationToken) =>
+        SendWithRetryAsync(HttpMethod.Get, pathOrUrl, null, HttpCompletionOption.ResponseHeadersRead, (response, ct) => ReadPooledAsync(response, Resolve(pathOrUrl).AbsolutePath, ct), cancellationToken);
+
+    /// <summary>Reads a 2xx answer's body into a pooled array; any other answer is thrown as its Graph error. Disposes the message.</summary>
+    private static async Task<PooledBytes> ReadPooledAsync(HttpResponseMessage response, string shownPath, CancellationToken cancellationToken)
     {
-        GraphResponse r = await SendBytesAsync(HttpMethod.Get, pathOrUrl, null, cancellationToken).ConfigureAwait(false);
-        if (!r.IsSuccess)
+        if (!response.IsSuccessStatusCode)
         {
-            throw ToException(HttpMethod.Get, Resolve(pathOrUrl).AbsolutePath, r.Status, r.Body, r.Headers);
+            GraphResponse r = await ReadAnswerAsync(response, cancellationToken).ConfigureAwait(false);
+            throw ToException(HttpMethod.Get, shownPath, r.Status, r.Body, r.Headers);
         }
 
-        return r.Raw;
+        using (response)
+        {
+            Stream body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            await using (body.ConfigureAwait(false))
+            {
+                return await PooledBytes.ReadAsync(body, response.Content.Headers.ContentLength, cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 
     /// <summary>GETs one object; null when Graph answers 404 (no such object), an exception for any other failure.</summary>
@@ -325,16 +363,29 @@ internal sealed class GraphClient : IDisposable
     public void Dispose() => _http.Dispose();
 
     /// <summary>Adds the bearer token, and only to the session's Graph host.</summary>
+    /// <remarks>A token at hand (a given token, or a credential's cached one) is added without an async hop.</remarks>
     private sealed class BearerHandler(ITokenSource tokens, Uri graphRoot) : DelegatingHandler
     {
-        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
-            if (request.RequestUri is not null && string.Equals(request.RequestUri.Authority, graphRoot.Authority, StringComparison.OrdinalIgnoreCase))
+            if (request.RequestUri is null || !string.Equals(request.RequestUri.Authority, graphRoot.Authority, StringComparison.OrdinalIgnoreCase))
             {
-                string token = await tokens.GetTokenAsync(cancellationToken).ConfigureAwait(false);
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+                return base.SendAsync(request, cancellationToken);
             }
 
+            ValueTask<string> token = tokens.GetTokenAsync(cancellationToken);
+            if (!token.IsCompletedSuccessfully)
+            {
+                return SendWhenTokenAsync(request, token, cancellationToken);
+            }
+
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.Result);
+            return base.SendAsync(request, cancellationToken);
+        }
+
+        private async Task<HttpResponseMessage> SendWhenTokenAsync(HttpRequestMessage request, ValueTask<string> token, CancellationToken cancellationToken)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await token.ConfigureAwait(false));
             return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         }
     }

@@ -18,47 +18,97 @@ namespace PulumiScim.Graph;
 internal sealed record LogQuery(string? JobId, DateTime? Since, DateTime? Until, string? Status, string? Action, string? CycleId, string? UserId, int Top);
 
 /// <summary>
-/// One parsed page of provisioning log entries and the link to the next page. The entries are made as they are
-/// enumerated, so each dies young once written (a page's worth of entries made ahead would outlive a collection).
+/// One parsed page of provisioning log entries and the link to the next page, over the page's bytes rented from the
+/// shared pool (returned on Dispose, so a page read ahead costs no new page-sized array). The entries are made as they
+/// are enumerated, so each dies young once written, and each keeps its record as the exact bytes Graph sent.
 /// </summary>
 internal sealed class LogPage : IDisposable
 {
+    private readonly PooledBytes _bytes;
     private readonly JsonDocument _doc;
-    private readonly JsonElement _items;
+    private readonly List<(int Start, int Length)> _records;
 
-    public LogPage(JsonDocument doc)
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000:Dispose objects before losing scope", Justification = "The document is disposed with the page.")]
+    public LogPage(PooledBytes bytes)
     {
-        _doc = doc;
-        JsonElement root = doc.RootElement;
-        NextLink = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("@odata.nextLink", out JsonElement link) && link.ValueKind == JsonValueKind.String ? link.GetString() : null;
-        _items = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("value", out JsonElement v) && v.ValueKind == JsonValueKind.Array ? v : default;
-        Count = _items.ValueKind == JsonValueKind.Array ? _items.GetArrayLength() : 0;
+        _bytes = bytes;
+        (NextLink, _records) = Scan(bytes.Memory.Span);
+        _doc = JsonDocument.Parse(bytes.Memory);
     }
 
     /// <summary>Graph's <c>@odata.nextLink</c>, or null on the last page.</summary>
     public string? NextLink { get; }
 
-    /// <summary>How many items the page holds.</summary>
-    public int Count { get; }
+    /// <summary>How many entries the page holds.</summary>
+    public int Count => _records.Count;
 
     /// <summary>The page's entries, newest first, each made when it is reached.</summary>
     public IEnumerable<ScimProvisioningLogEntry> Entries()
     {
-        if (Count == 0)
+        if (Count == 0 || !_doc.RootElement.TryGetProperty("value", out JsonElement items))
         {
             yield break;
         }
 
-        foreach (JsonElement item in _items.EnumerateArray())
+        int i = 0;
+        foreach (JsonElement item in items.EnumerateArray())
         {
-            if (item.ValueKind == JsonValueKind.Object)
+            if (item.ValueKind == JsonValueKind.Object && i < _records.Count)
             {
-                yield return new ScimProvisioningLogEntry(item);
+                (int start, int length) = _records[i++];
+                yield return new ScimProvisioningLogEntry(item, _bytes.Memory.Span.Slice(start, length));
             }
         }
     }
 
-    public void Dispose() => _doc.Dispose();
+    public void Dispose()
+    {
+        _doc.Dispose();
+        _bytes.Dispose();
+    }
+
+    /// <summary>The next link and where each object of <c>value</c> lies in the page's bytes (the document does not say).</summary>
+    private static (string? NextLink, List<(int Start, int Length)> Records) Scan(ReadOnlySpan<byte> json)
+    {
+        var records = new List<(int Start, int Length)>();
+        string? next = null;
+        var reader = new Utf8JsonReader(json);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            return (null, records);
+        }
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            bool isValue = reader.ValueTextEquals("value"u8);
+            bool isNext = reader.ValueTextEquals("@odata.nextLink"u8);
+            reader.Read();
+            if (isNext && reader.TokenType == JsonTokenType.String)
+            {
+                next = reader.GetString();
+            }
+            else if (isValue && reader.TokenType == JsonTokenType.StartArray)
+            {
+                records.Clear(); // as in JsonDocument, the last "value" wins
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                {
+                    int start = (int)reader.TokenStartIndex;
+                    bool isObject = reader.TokenType == JsonTokenType.StartObject;
+                    reader.Skip();
+                    if (isObject)
+                    {
+                        records.Add((start, (int)reader.BytesConsumed - start));
+                    }
+                }
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+
+        return (next, records);
+    }
 }
 
 /// <summary>The Graph door's provisioning-log query (List provisioningObjectSummary), newest first.</summary>
@@ -95,8 +145,16 @@ internal static class LogQueries
     /// <summary>Reads and parses one page (the first page's path, or a <c>@odata.nextLink</c>), off the pipeline thread.</summary>
     public static async Task<LogPage> ReadPageAsync(GraphClient graph, string pathOrNextLink, CancellationToken ct)
     {
-        byte[] raw = await graph.GetRawAsync(pathOrNextLink, ct).ConfigureAwait(false);
-        return new LogPage(JsonDocument.Parse(raw));
+        PooledBytes bytes = await graph.GetPooledAsync(pathOrNextLink, ct).ConfigureAwait(false);
+        try
+        {
+            return new LogPage(bytes);
+        }
+        catch
+        {
+            bytes.Dispose();
+            throw;
+        }
     }
 
     private static void Add(List<string> clauses, string clause, string? value)

@@ -1,6 +1,7 @@
 // Copyright (c) PulumiScim contributors. Licensed under the MIT License.
 
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -16,12 +17,15 @@ public sealed record ScimProvisioningStep(string? Name, string? Type, string? St
 /// <summary>One provisioning log entry (Graph's provisioningObjectSummary), readable in a table, with the full record.</summary>
 public sealed class ScimProvisioningLogEntry
 {
-    private readonly string _recordJson;
+    private readonly byte[] _record;
 
-    /// <summary>Reads the fields shown in tables and keeps the record as its JSON text (lighter than a node tree on 100,000 entries).</summary>
-    internal ScimProvisioningLogEntry(JsonElement record)
+    /// <summary>
+    /// Reads the fields shown in tables and keeps the record as its UTF-8 bytes (half the size of its text, and lighter
+    /// than a node tree, on 100,000 entries); <see cref="RecordJson"/> and <see cref="Steps"/> read it when asked.
+    /// </summary>
+    internal ScimProvisioningLogEntry(JsonElement record, ReadOnlySpan<byte> raw)
     {
-        _recordJson = record.GetRawText();
+        _record = raw.ToArray();
         Id = Str(record, "id") ?? string.Empty;
         Time = DateTimeOffset.TryParse(Str(record, "activityDateTime"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t : default;
         Action = Capitalize(Str(record, "provisioningAction"));
@@ -84,7 +88,7 @@ public sealed class ScimProvisioningLogEntry
 
     /// <summary>The steps Entra took.</summary>
     public IReadOnlyList<ScimProvisioningStep> Steps =>
-        (JsonNode.Parse(_recordJson)?["provisioningSteps"] as JsonArray ?? []).OfType<JsonObject>()
+        (JsonNode.Parse(_record)?["provisioningSteps"] as JsonArray ?? []).OfType<JsonObject>()
             .Select(s => new ScimProvisioningStep((string?)s["name"], (string?)s["provisioningStepType"], (string?)s["status"], (string?)s["description"]))
             .ToList();
 
@@ -96,7 +100,7 @@ public sealed class ScimProvisioningLogEntry
 
     /// <summary>The full record, as Graph returned it (hidden: shown only when asked for, e.g. <c>$entry.RecordJson</c> or <c>Format-List -Force *</c>).</summary>
     [System.Management.Automation.Hidden]
-    public string RecordJson => _recordJson;
+    public string RecordJson => Encoding.UTF8.GetString(_record);
 
     /// <inheritdoc/>
     public override string ToString() => $"{Time:u} {Action} {Status} {User}";
