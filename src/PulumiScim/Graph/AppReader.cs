@@ -68,7 +68,7 @@ internal static partial class AppReader
 
     private static async Task<AppSnapshot> CompleteAsync(AppRef app, object holder, AppSnapshot snapshot, AppParts parts, bool tolerant, CancellationToken ct)
     {
-        snapshot = await TakeSchemaReadAsync(app, snapshot, parts).ConfigureAwait(false);
+        snapshot = await TakeSchemaReadAsync(app, snapshot, parts, ct).ConfigureAwait(false);
         if (CanBatch(app, snapshot) && (parts & ~snapshot.Parts) != 0)
         {
             snapshot = await ReadBatchedAsync(app, snapshot, parts, tolerant, ct).ConfigureAwait(false);
@@ -112,7 +112,7 @@ internal static partial class AppReader
     }
 
     /// <summary>The schema read started ahead (<see cref="StartSchemaRead"/>) put into the snapshot; a read that failed is made again the usual way.</summary>
-    private static async Task<AppSnapshot> TakeSchemaReadAsync(AppRef app, AppSnapshot snapshot, AppParts parts)
+    private static async Task<AppSnapshot> TakeSchemaReadAsync(AppRef app, AppSnapshot snapshot, AppParts parts, CancellationToken ct)
     {
         if ((parts & AppParts.Schema) == 0 || snapshot.Has(AppParts.Schema) || app.Session.Reads.TakeSchemaRead(snapshot.ServicePrincipalId, snapshot.JobId) is not { } started)
         {
@@ -121,9 +121,10 @@ internal static partial class AppReader
 
         try
         {
-            return snapshot.WithSchema(await started.ConfigureAwait(false));
+            // The read has its own token (it outlives the command that started it); Ctrl+C stops waiting for it.
+            return snapshot.WithSchema(await started.WaitAsync(ct).ConfigureAwait(false));
         }
-        catch (Exception ex) when (ex is GraphRequestException or OperationCanceledException or InvalidDataException)
+        catch (Exception ex) when (!ct.IsCancellationRequested && ex is GraphRequestException or OperationCanceledException or InvalidDataException)
         {
             return snapshot;
         }
