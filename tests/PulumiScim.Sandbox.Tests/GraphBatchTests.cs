@@ -93,17 +93,40 @@ public sealed class GraphBatchTests : GraphTestClient
             ["body"] = new JsonObject { ["principalId"] = AdaId, ["resourceId"] = SpId, ["appRoleId"] = UserRoleId },
         };
 
-        // The read comes first in the array but depends on the write: it sees the assignment.
-        GraphAnswer a = await BatchAsync(Batch(Get("list", $"/servicePrincipals/{SpId}/appRoleAssignedTo", "assign"), post));
+        // The read depends on the write: it runs after it and sees the assignment.
+        GraphAnswer a = await BatchAsync(Batch(post, Get("list", $"/servicePrincipals/{SpId}/appRoleAssignedTo", "assign")));
         Assert.Equal(201, Status(a, "assign"));
         Assert.Equal(200, Status(a, "list"));
         Assert.Equal(AdaId, (string?)Response(a, "list")["body"]!["value"]![0]!["principalId"]);
 
-        GraphAnswer b = await BatchAsync(Batch(Get("missing", "/users/00000000-0000-0000-0000-000000000001"), Get("after", "/users", "missing"), Get("free", "/users")));
+        // Every request after a failed one in a sequential batch is 424, not only the next one.
+        GraphAnswer b = await BatchAsync(Batch(Get("missing", "/users/00000000-0000-0000-0000-000000000001"), Get("after", "/users", "missing"), Get("later", "/users", "after")));
         Assert.Equal(404, Status(b, "missing"));
         Assert.Equal(424, Status(b, "after"));
-        Assert.Equal(200, Status(b, "free"));
+        Assert.Equal(424, Status(b, "later"));
         Assert.Equal("FailedDependency", (string?)Response(b, "after")["body"]!["error"]!["code"]);
+    }
+
+    [Theory]
+    [InlineData("mixed: one dependent beside an independent request")]
+    [InlineData("forward: the first request depends on the second")]
+    [InlineData("same: two requests depend on the first")]
+    [InlineData("two: the third depends on the first and the second")]
+    public async Task DependsOn_ABatchNeitherFullySequentialNorFullyParallel_Is400AndRunsNothing(string shape)
+    {
+        JsonObject[] requests = shape.Split(':')[0] switch
+        {
+            "mixed" => [Get("1", "/users"), Get("2", "/users", "1"), Get("3", "/groups")],
+            "forward" => [Get("1", "/users", "2"), Get("2", "/users")],
+            "same" => [Get("1", "/users"), Get("2", "/users", "1"), Get("3", "/groups", "1")],
+            _ => [Get("1", "/users"), Get("2", "/users", "1"), Get("3", "/groups", "1", "2")],
+        };
+        await SendAsync(HttpMethod.Delete, "/_sandbox/requests");
+        GraphAnswer a = await BatchAsync(Batch(requests));
+        Assert.Equal(HttpStatusCode.BadRequest, a.Status);
+        Assert.Contains("fully sequential or fully parallel", a.ErrorMessage, StringComparison.Ordinal);
+        JsonArray log = (await GetAsync("/_sandbox/requests")).Body!.AsArray();
+        Assert.DoesNotContain(log, e => (bool?)e!["inBatch"] == true);
     }
 
     [Fact]

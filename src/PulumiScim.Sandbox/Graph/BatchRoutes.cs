@@ -163,7 +163,15 @@ internal static class BatchRoutes
         return ordered;
     }
 
-    /// <summary>Orders the steps so each runs after the ones it depends on (request order otherwise); null for an unknown id or a cycle.</summary>
+    /// <summary>
+    /// Checks the batch's dependsOn shape; the steps in request order, or null with the reason. Graph runs a batch
+    /// fully parallel (no request has dependsOn) or fully sequential (each request depends on the one before it), and
+    /// answers 400 "Batch should be either fully sequential or fully parallel" to anything else (Graph: "Known issues":
+    /// JSON batching, "Requests can only depend on a single other request"; Microsoft Q&amp;A, "Regarding batching
+    /// response order"). The sandbox takes the strictest reading: with any dependsOn, the first request has none and
+    /// every other one depends on exactly the request before it in the array; an unknown id, a forward reference, a
+    /// cycle, a request depending on two, or several depending on the same one are all 400 (docs/sandbox.md).
+    /// </summary>
     private static List<BatchStep>? Order(List<BatchStep> steps, out string? error)
     {
         error = null;
@@ -174,22 +182,25 @@ internal static class BatchRoutes
             return null;
         }
 
-        var ordered = new List<BatchStep>();
-        var placed = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        while (ordered.Count < steps.Count)
+        if (steps.All(s => s.DependsOn.Length == 0))
         {
-            BatchStep? next = steps.FirstOrDefault(s => !placed.Contains(s.Id) && s.DependsOn.All(placed.Contains));
-            if (next is null)
-            {
-                error = "The dependsOn references of the batch form a cycle.";
-                return null;
-            }
-
-            ordered.Add(next);
-            placed.Add(next.Id);
+            return steps;
         }
 
-        return ordered;
+        for (int i = 0; i < steps.Count; i++)
+        {
+            bool serial = i == 0
+                ? steps[i].DependsOn.Length == 0
+                : steps[i].DependsOn.Length == 1 && string.Equals(steps[i].DependsOn[0], steps[i - 1].Id, StringComparison.OrdinalIgnoreCase);
+            if (!serial)
+            {
+                error = $"Batch should be either fully sequential or fully parallel: the request '{steps[i].Id}' must " +
+                    (i == 0 ? "depend on no request, being the first." : $"depend on exactly the request before it, '{steps[i - 1].Id}'.");
+                return null;
+            }
+        }
+
+        return steps;
     }
 
     private static SandboxResponse Malformed(string message) => GraphError.Create(400, "BadRequest", "Invalid batch payload: " + message);

@@ -219,7 +219,8 @@ public sealed class ConnectScimGraphCommand : ScimCmdletBase
     /// <summary>A credential's first token, got now so a wrong credential fails here; null for a given token.</summary>
     private string? AcquireFirstToken(ITokenSource tokens, string scope)
     {
-        if (tokens is not CredentialTokenSource)
+        // A given token has nothing to acquire (and the type test names no Azure.Core type: see BuildTokenSource).
+        if (tokens is SecureStringTokenSource)
         {
             return null;
         }
@@ -320,16 +321,20 @@ public sealed class ConnectScimGraphCommand : ScimCmdletBase
         return certificate!;
     }
 
-    private ITokenSource BuildTokenSource(GraphCloud cloud, string scope)
+    /// <summary>
+    /// A given token (-AccessToken, -Sandbox) is held as is; every other parameter set gets an Azure.Identity credential.
+    /// The credential is built in its own method, so a session with a given token never loads Azure.Core or
+    /// Azure.Identity (compiling a method loads the assemblies of the types it names).
+    /// </summary>
+    private ITokenSource BuildTokenSource(GraphCloud cloud, string scope) => ParameterSetName switch
     {
-        switch (ParameterSetName)
-        {
-            case SandboxSet:
-                return new SecureStringTokenSource(Sandbox.AccessToken, "Sandbox");
-            case AccessTokenSet:
-                return new SecureStringTokenSource(AccessToken);
-        }
+        SandboxSet => new SecureStringTokenSource(Sandbox.AccessToken, "Sandbox"),
+        AccessTokenSet => new SecureStringTokenSource(AccessToken),
+        _ => BuildCredentialTokenSource(cloud, scope),
+    };
 
+    private ITokenSource BuildCredentialTokenSource(GraphCloud cloud, string scope)
+    {
         (TokenCredential credential, string authType) = ParameterSetName switch
         {
             ClientSecretSet => (CredentialFactory.ClientSecret(TenantId!, ClientId!, ClientSecret, cloud), "ClientSecret"),

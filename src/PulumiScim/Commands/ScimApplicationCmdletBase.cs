@@ -89,16 +89,23 @@ public abstract class ScimApplicationCmdletBase : ScimSessionCmdletBase
         Await(ct => AppReader.ReadAsync(app, HolderFor(app.Session), parts, tolerant, ct));
 
     /// <summary>Test Connection with the credentials saved on the job (a planner input); null when the app has no saved token.</summary>
-    internal SavedCredentialsTest? TestSavedCredentials(ScimApplication app, AppSnapshot snapshot)
+    internal SavedCredentialsTest? TestSavedCredentials(ScimApplication app, AppSnapshot snapshot) =>
+        AwaitTask(BeginSavedCredentialsTest(app, snapshot));
+
+    /// <summary>Starts <see cref="TestSavedCredentials"/> without waiting; finish it with <see cref="ScimCmdletBase.AwaitTask{T}"/>.</summary>
+    internal Task<SavedCredentialsTest?> BeginSavedCredentialsTest(ScimApplication app, AppSnapshot snapshot)
     {
         if (snapshot.JobId is null || string.IsNullOrEmpty(snapshot.Secret(SecretsPlanner.SecretTokenKey)))
         {
-            return null;
+            return Task.FromResult<SavedCredentialsTest?>(null);
         }
 
         WriteVerbose("Test Connection: checking the saved credentials.");
-        GraphRequestException? error = Await(ct => SyncOperations.ValidateSavedAsync(AppRef.Of(app.Session, snapshot), ct));
-        return new SavedCredentialsTest(error is null, error?.GraphMessage ?? error?.Message);
+        return Begin<SavedCredentialsTest?>(async ct =>
+        {
+            GraphRequestException? error = await SyncOperations.ValidateSavedAsync(AppRef.Of(app.Session, snapshot), ct).ConfigureAwait(false);
+            return new SavedCredentialsTest(error is null, error?.GraphMessage ?? error?.Message);
+        });
     }
 
     /// <summary>Resolves users (id, UPN or display name) and groups (id or display name); writes an error per principal that does not resolve.</summary>

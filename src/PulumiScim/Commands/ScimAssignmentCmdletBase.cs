@@ -4,6 +4,7 @@ using System.Management.Automation;
 using PulumiScim.Graph;
 using PulumiScim.Model;
 using PulumiScim.Provisioning;
+using PulumiScim.Session;
 
 namespace PulumiScim.Commands;
 
@@ -29,6 +30,22 @@ public abstract class ScimAssignmentCmdletBase : ScimConfiguringCmdletBase
     /// <summary>The principals resolved alongside the read of the assignments (see <see cref="ReadFor"/>).</summary>
     private List<PrincipalResolution>? _resolved;
 
+    /// <summary>The resolution of the names given on the command line, started when the pipeline began.</summary>
+    private (ScimGraphSession Session, string[]? User, string[]? Group, Task<List<PrincipalResolution>> Task)? _early;
+
+    /// <inheritdoc/>
+    protected override void BeginProcessing()
+    {
+        base.BeginProcessing();
+
+        // The names are known before any app arrives: resolve them while the commands before this one work.
+        if ((User is not null || Group is not null) && (Session ?? SessionStore.Current) is { IsDisconnected: false } session)
+        {
+            string[]? user = User, group = Group;
+            _early = (session, user, group, Begin(ct => PrincipalQueries.ResolveAsync(session.Graph, user ?? [], group ?? [], ct)));
+        }
+    }
+
     /// <summary>Reads the assignments and resolves -User and -Group at the same time: neither needs the other.</summary>
     private protected override AppSnapshot ReadFor(ScimApplication app)
     {
@@ -38,11 +55,20 @@ public abstract class ScimAssignmentCmdletBase : ScimConfiguringCmdletBase
             return base.ReadFor(app);
         }
 
+        Task<List<PrincipalResolution>> resolving = TakeEarly(app) ?? Begin(ct => PrincipalQueries.ResolveAsync(app.Session.Graph, User ?? [], Group ?? [], ct));
         Task<AppSnapshot> read = Begin(ct => AppReader.ReadAsync(AppRef.Of(app), HolderFor(app.Session), Needs, tolerant: false, ct));
-        List<PrincipalResolution> resolved = Await(ct => PrincipalQueries.ResolveAsync(app.Session.Graph, User ?? [], Group ?? [], ct));
+        List<PrincipalResolution> resolved = AwaitTask(resolving);
         AppSnapshot snapshot = AwaitTask(read);
         _resolved = resolved;
         return snapshot;
+    }
+
+    /// <summary>The early resolution, once, when it was made on this app's session for the names bound now.</summary>
+    private Task<List<PrincipalResolution>>? TakeEarly(ScimApplication app)
+    {
+        var early = _early;
+        _early = null;
+        return early is { } e && ReferenceEquals(e.Session, app.Session) && ReferenceEquals(e.User, User) && ReferenceEquals(e.Group, Group) ? e.Task : null;
     }
 
     /// <summary>The users and groups named, resolved (an error written for each that did not resolve).</summary>

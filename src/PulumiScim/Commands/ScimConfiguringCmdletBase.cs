@@ -5,6 +5,7 @@ using System.Security;
 using PulumiScim.Graph;
 using PulumiScim.Model;
 using PulumiScim.Provisioning;
+using PulumiScim.Session;
 
 namespace PulumiScim.Commands;
 
@@ -40,6 +41,19 @@ public abstract class ScimConfiguringCmdletBase : ScimApplicationCmdletBase
 
     /// <summary>The verbose line when the plan is empty.</summary>
     private protected virtual string NothingToDo(ScimApplication app) => $"{Action}: '{app.DisplayName}' already is as asked; nothing to write.";
+
+    /// <inheritdoc/>
+    protected override void BeginProcessing()
+    {
+        base.BeginProcessing();
+
+        // Every command's BeginProcessing runs before the pipeline's first record: the reads made before this command
+        // gets its app can bring what it needs along (AppReader, AppReadCache.Wanted).
+        if ((Session ?? SessionStore.Current) is { IsDisconnected: false } session)
+        {
+            session.Reads.Want(HolderFor(session), Needs);
+        }
+    }
 
     /// <inheritdoc/>
     protected sealed override void ProcessApplication(ScimApplication app)

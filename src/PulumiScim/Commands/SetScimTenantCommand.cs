@@ -130,15 +130,32 @@ public sealed class SetScimTenantCommand : ScimConfiguringCmdletBase
             WriteWarning($"The organization '{org}' is not the one the app's SAML SSO URLs name ({orgCheck.Expected}): {orgCheck.Hint}");
         }
 
+        // Test Connection with the saved credentials and with the given token at the same time: neither needs the
+        // other's answer, and each takes a round trip to Pulumi through Graph.
+        Task<SavedCredentialsTest?>? savedTest = SkipValidation ? null : BeginSavedCredentialsTest(app, snapshot);
         if (!SkipValidation && !TestGivenToken(app, snapshot, tenantUrl))
         {
+            FinishQuietly(savedTest);
             return null;
         }
 
-        SavedCredentialsTest? saved = SkipValidation ? null : TestSavedCredentials(app, snapshot);
+        SavedCredentialsTest? saved = savedTest is null ? null : AwaitTask(savedTest);
 
         NotificationSettings notifications = NotificationEmail is null ? NotificationSettings.None : NotificationSettings.Email(NotificationEmail);
         return TenantPlanner.Plan(snapshot, new TenantWanted(tenantUrl, syncAll, notifications), saved).Plan;
+    }
+
+    /// <summary>Lets a test whose answer is no longer needed end (its messages written, its failure not: the given token's is).</summary>
+    private void FinishQuietly(Task<SavedCredentialsTest?>? test)
+    {
+        try
+        {
+            _ = test is null ? null : AwaitTask(test);
+        }
+        catch (GraphRequestException)
+        {
+            // The call already failed for the given token, and that error was written.
+        }
     }
 
     /// <summary>Test Connection with the given token; writes the error and returns false when Pulumi refuses it.</summary>

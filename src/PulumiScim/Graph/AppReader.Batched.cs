@@ -33,7 +33,7 @@ internal static partial class AppReader
         }
 
         BatchResult[] results = await GraphBatch.SendAsync(app.Session.Graph, items.Select(i => i.Item).ToList(), ct).ConfigureAwait(false);
-        return await TakeAllAsync(app, snapshot, items, results, tolerant, ct).ConfigureAwait(false);
+        return await TakeAllAsync(app, snapshot, items, results, tolerant, parts, ct).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -53,7 +53,7 @@ internal static partial class AppReader
             var app = AppRef.Of(session, starts[i]);
             try
             {
-                AppSnapshot s = await TakeAllAsync(app, starts[i], plans[i], results[offset..(offset + plans[i].Count)], tolerant: false, ct).ConfigureAwait(false);
+                AppSnapshot s = await TakeAllAsync(app, starts[i], plans[i], results[offset..(offset + plans[i].Count)], tolerant: false, parts, ct).ConfigureAwait(false);
                 read.Add((await CompleteAsync(app, holder, s, parts, tolerant: false, ct).ConfigureAwait(false), null));
             }
             catch (GraphRequestException ex)
@@ -70,7 +70,7 @@ internal static partial class AppReader
     /// <summary>The batch items the parts need (the service principal first when <paramref name="snapshot"/> is null).</summary>
     private static List<(AppParts Part, BatchItem Item)> Plan(AppRef app, AppSnapshot? snapshot, AppParts parts)
     {
-        AppParts missing = snapshot is null ? Missing(parts) : Missing(snapshot, parts);
+        AppParts missing = (snapshot is null ? Missing(parts) : Missing(snapshot, parts)) | Hinted(app, snapshot, parts);
         bool jobKnown = snapshot?.Has(AppParts.Job) == true && !snapshot.Unreadable.ContainsKey(AppParts.Job);
         var items = new List<(AppParts Part, BatchItem Item)>();
         string sync = $"servicePrincipals/{app.Sp}/synchronization";
@@ -82,17 +82,30 @@ internal static partial class AppReader
         return items;
     }
 
+    /// <summary>
+    /// The assignments, when a command further down the pipeline will need them (<see cref="AppReadCache.Wanted"/>) and
+    /// this read did not ask for them: they ride along in the batch at no round trip of their own.
+    /// </summary>
+    private static AppParts Hinted(AppRef app, AppSnapshot? snapshot, AppParts parts) =>
+        app.Session.Reads.Wanted & AppParts.Assignments & ~parts & ~(snapshot?.Parts ?? AppParts.None);
+
     /// <summary>Puts the answers to a plan's items into the snapshot, in the order the sequential reads would throw.</summary>
+    /// <remarks>A part read only for a later command (<see cref="Hinted"/>) that Graph refused is left unread: that command reads it again and reports it.</remarks>
     private static async Task<AppSnapshot> TakeAllAsync(
-        AppRef app, AppSnapshot? snapshot, List<(AppParts Part, BatchItem Item)> items, BatchResult[] results, bool tolerant, CancellationToken ct)
+        AppRef app, AppSnapshot? snapshot, List<(AppParts Part, BatchItem Item)> items, BatchResult[] results, bool tolerant, AppParts asked, CancellationToken ct)
     {
         AppSnapshot s = snapshot ?? new AppSnapshot(results[0].OrNull() ?? throw SpGone(app, SpPath(app)));
         foreach (AppParts part in new[] { AppParts.Job, AppParts.Secrets, AppParts.Schema, AppParts.Assignments })
         {
             int k = items.FindIndex(i => i.Part == part);
-            if (k >= 0)
+            bool hinted = (Missing(asked) & part) == 0;
+            try
             {
-                s = await TakeAsync(app, s, part, results[k], tolerant, ct).ConfigureAwait(false);
+                s = k < 0 ? s : await TakeAsync(app, s, part, results[k], tolerant && !hinted, ct).ConfigureAwait(false);
+            }
+            catch (GraphRequestException) when (hinted)
+            {
+                // Not asked for here: the command that needs it reads it again and reports what Graph says.
             }
         }
 

@@ -68,6 +68,7 @@ internal static partial class AppReader
 
     private static async Task<AppSnapshot> CompleteAsync(AppRef app, object holder, AppSnapshot snapshot, AppParts parts, bool tolerant, CancellationToken ct)
     {
+        snapshot = await TakeSchemaReadAsync(app, snapshot, parts).ConfigureAwait(false);
         if (CanBatch(app, snapshot) && (parts & ~snapshot.Parts) != 0)
         {
             snapshot = await ReadBatchedAsync(app, snapshot, parts, tolerant, ct).ConfigureAwait(false);
@@ -93,7 +94,39 @@ internal static partial class AppReader
         }
 
         app.Session.Reads.Put(snapshot, holder);
+        StartSchemaRead(app.Session, snapshot);
         return snapshot;
+    }
+
+    /// <summary>
+    /// When a command further down the pipeline will need the schema (<see cref="AppReadCache.Wanted"/>) and the app's
+    /// job is known, starts reading it now, so it comes while the commands before that one do their work.
+    /// </summary>
+    internal static void StartSchemaRead(ScimGraphSession session, AppSnapshot snapshot)
+    {
+        if (snapshot.JobId is { } jobId && !snapshot.Has(AppParts.Schema) && (session.Reads.Wanted & AppParts.Schema) != 0)
+        {
+            var app = AppRef.Of(session, snapshot);
+            session.Reads.StartSchemaRead(snapshot.ServicePrincipalId, jobId, c => SyncOperations.GetSchemaAsync(app, c));
+        }
+    }
+
+    /// <summary>The schema read started ahead (<see cref="StartSchemaRead"/>) put into the snapshot; a read that failed is made again the usual way.</summary>
+    private static async Task<AppSnapshot> TakeSchemaReadAsync(AppRef app, AppSnapshot snapshot, AppParts parts)
+    {
+        if ((parts & AppParts.Schema) == 0 || snapshot.Has(AppParts.Schema) || app.Session.Reads.TakeSchemaRead(snapshot.ServicePrincipalId, snapshot.JobId) is not { } started)
+        {
+            return snapshot;
+        }
+
+        try
+        {
+            return snapshot.WithSchema(await started.ConfigureAwait(false));
+        }
+        catch (Exception ex) when (ex is GraphRequestException or OperationCanceledException or InvalidDataException)
+        {
+            return snapshot;
+        }
     }
 
     /// <summary>The parts still to read: those asked for and not held, and the job when the secrets or schema need it.</summary>

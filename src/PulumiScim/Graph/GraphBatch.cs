@@ -71,7 +71,21 @@ internal static class GraphBatch
     private static readonly HttpClientRequestAdapter s_adapter = new(new AnonymousAuthenticationProvider(), httpClient: new HttpClient());
 
     /// <summary>Sends the items (one alone goes as a direct request) and returns their final answers in item order.</summary>
-    public static async Task<BatchResult[]> SendAsync(GraphClient graph, IReadOnlyList<BatchItem> items, CancellationToken ct)
+    public static Task<BatchResult[]> SendAsync(GraphClient graph, IReadOnlyList<BatchItem> items, CancellationToken ct) =>
+        SendCoreAsync(graph, items, chain: false, ct);
+
+    /// <summary>
+    /// Sends the items as one fully sequential batch: each depends on the one before it (Graph: "Sequencing requests
+    /// with the dependsOn property"), so Graph runs them in order and answers 424 for every one after a failure.
+    /// When an item's answer is 429, 503 or 504, it and the rest of the chain are sent again (a new chain) under the
+    /// same retry policy. At most <see cref="MaxPerBatch"/> items.
+    /// </summary>
+    public static Task<BatchResult[]> SendChainAsync(GraphClient graph, IReadOnlyList<BatchItem> items, CancellationToken ct) =>
+        items.Count <= MaxPerBatch
+            ? SendCoreAsync(graph, items, chain: true, ct)
+            : throw new ArgumentException($"A chain of requests goes in one batch: at most {MaxPerBatch}.", nameof(items));
+
+    private static async Task<BatchResult[]> SendCoreAsync(GraphClient graph, IReadOnlyList<BatchItem> items, bool chain, CancellationToken ct)
     {
         var results = new BatchResult[items.Count];
         if (items.Count == 1)
@@ -84,7 +98,7 @@ internal static class GraphBatch
         TimeSpan waited = TimeSpan.Zero;
         for (int attempt = 1; pending.Count > 0; attempt++)
         {
-            var answers = await SendRoundAsync(graph, items, pending, ct).ConfigureAwait(false);
+            var answers = await SendRoundAsync(graph, items, pending, chain, ct).ConfigureAwait(false);
             var retry = new List<int>();
             TimeSpan? retryAfter = null;
             foreach ((int index, BatchResult result) in answers)
@@ -97,6 +111,8 @@ internal static class GraphBatch
                     retryAfter = ra > (retryAfter ?? TimeSpan.Zero) ? ra : retryAfter ?? ra;
                 }
             }
+
+            retry = chain ? RestOfChain(pending, results, retry) : retry;
 
             TimeSpan? delay = retry.Count == 0 ? null : graph.Retry.NextDelay(attempt, retryAfter, waited);
             if (delay is null)
@@ -119,6 +135,16 @@ internal static class GraphBatch
         return results;
     }
 
+    /// <summary>
+    /// In a chain, what is sent again: from the first item whose answer was transient, the rest of the chain (those
+    /// after it were not run: 424); nothing when an earlier item failed for good.
+    /// </summary>
+    private static List<int> RestOfChain(List<int> sent, BatchResult[] results, List<int> transient)
+    {
+        int first = sent.FindIndex(i => results[i].Answer is not { IsSuccess: true });
+        return first >= 0 && transient.Contains(sent[first]) ? sent.Skip(first).ToList() : [];
+    }
+
     private static async Task<BatchResult> SendDirectAsync(GraphClient graph, BatchItem item, CancellationToken ct)
     {
         Uri uri = graph.Resolve(item.Path);
@@ -133,7 +159,7 @@ internal static class GraphBatch
     }
 
     /// <summary>Sends the pending items in batches of 20, <see cref="Concurrency"/> batches at a time.</summary>
-    private static async Task<List<(int Index, BatchResult Result)>> SendRoundAsync(GraphClient graph, IReadOnlyList<BatchItem> items, List<int> pending, CancellationToken ct)
+    private static async Task<List<(int Index, BatchResult Result)>> SendRoundAsync(GraphClient graph, IReadOnlyList<BatchItem> items, List<int> pending, bool chain, CancellationToken ct)
     {
         var all = new List<(int, BatchResult)>();
         using var gate = new SemaphoreSlim(Concurrency);
@@ -142,7 +168,7 @@ internal static class GraphBatch
             await gate.WaitAsync(ct).ConfigureAwait(false);
             try
             {
-                return await SendOneBatchAsync(graph, items, chunk, ct).ConfigureAwait(false);
+                return await SendOneBatchAsync(graph, items, chunk, chain, ct).ConfigureAwait(false);
             }
             finally
             {
@@ -159,10 +185,10 @@ internal static class GraphBatch
     }
 
     /// <summary>One <c>POST /$batch</c>; a failure of the batch itself is every item's failure.</summary>
-    private static async Task<List<(int, BatchResult)>> SendOneBatchAsync(GraphClient graph, IReadOnlyList<BatchItem> items, int[] chunk, CancellationToken ct)
+    private static async Task<List<(int, BatchResult)>> SendOneBatchAsync(GraphClient graph, IReadOnlyList<BatchItem> items, int[] chunk, bool chain, CancellationToken ct)
     {
         Uri[] uris = chunk.Select(i => graph.Resolve(items[i].Path)).ToArray();
-        byte[] payload = await WriteAsync(items, chunk, uris, ct).ConfigureAwait(false);
+        byte[] payload = await WriteAsync(items, chunk, uris, chain, ct).ConfigureAwait(false);
         GraphResponse batch;
         try
         {
@@ -201,7 +227,7 @@ internal static class GraphBatch
     /// BatchRequestContent per batch lets the module send them concurrently through its own pipeline.
     /// </remarks>
 #pragma warning disable CS0618 // BatchRequestContent: see the remarks.
-    private static async Task<byte[]> WriteAsync(IReadOnlyList<BatchItem> items, int[] chunk, Uri[] uris, CancellationToken ct)
+    private static async Task<byte[]> WriteAsync(IReadOnlyList<BatchItem> items, int[] chunk, Uri[] uris, bool chain, CancellationToken ct)
     {
         var messages = new List<HttpRequestMessage>();
         try
@@ -217,7 +243,8 @@ internal static class GraphBatch
                 }
 
                 messages.Add(message);
-                content.AddBatchRequestStep(new BatchRequestStep(k.ToString(System.Globalization.CultureInfo.InvariantCulture), message, null));
+                List<string>? dependsOn = chain && k > 0 ? [(k - 1).ToString(System.Globalization.CultureInfo.InvariantCulture)] : null;
+                content.AddBatchRequestStep(new BatchRequestStep(k.ToString(System.Globalization.CultureInfo.InvariantCulture), message, dependsOn));
             }
 
             return await content.ReadAsByteArrayAsync(ct).ConfigureAwait(false);

@@ -71,9 +71,7 @@ internal sealed class GraphClient : IDisposable
         BaseUri = new Uri(graphRoot.ToString().TrimEnd('/') + "/v1.0/");
         _tokens = tokens;
         Retry = retry;
-        var handlers = GraphClientFactory.CreateDefaultHandlers()
-            .Where(h => h is not RetryHandler)
-            .ToList();
+        List<DelegatingHandler> handlers = [.. GraphClientFactory.CreateDefaultHandlers().Where(IsKept)];
         handlers.Add(new BearerHandler(tokens, graphRoot));
         HttpMessageHandler pipeline = GraphClientFactory.CreatePipeline(handlers, finalHandler ?? new SocketsHttpHandler
         {
@@ -82,6 +80,16 @@ internal sealed class GraphClient : IDisposable
         });
         _http = new HttpClient(pipeline, disposeHandler: true) { Timeout = TimeSpan.FromSeconds(100) };
     }
+
+    /// <summary>
+    /// The SDK's default handlers this door keeps: redirects, the User-Agent and Graph's SDK telemetry headers
+    /// (SdkVersion, client-request-id). Left out: the RetryHandler (<see cref="RetryPolicy"/> is the one retry policy)
+    /// and the handlers that act only on request options this door never attaches (URI replacement, query-name
+    /// decoding of <c>%24</c> the door never writes, header and body inspection): each was one more async hop per
+    /// request and more code compiled on a fresh process's first request.
+    /// </summary>
+    private static bool IsKept(DelegatingHandler handler) =>
+        handler is RedirectHandler or UserAgentHandler or GraphTelemetryHandler;
 
     /// <summary>The Graph root without version, e.g. https://graph.microsoft.com.</summary>
     public Uri GraphRoot { get; }
@@ -355,16 +363,29 @@ internal sealed class GraphClient : IDisposable
     public void Dispose() => _http.Dispose();
 
     /// <summary>Adds the bearer token, and only to the session's Graph host.</summary>
+    /// <remarks>A token at hand (a given token, or a credential's cached one) is added without an async hop.</remarks>
     private sealed class BearerHandler(ITokenSource tokens, Uri graphRoot) : DelegatingHandler
     {
-        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
-            if (request.RequestUri is not null && string.Equals(request.RequestUri.Authority, graphRoot.Authority, StringComparison.OrdinalIgnoreCase))
+            if (request.RequestUri is null || !string.Equals(request.RequestUri.Authority, graphRoot.Authority, StringComparison.OrdinalIgnoreCase))
             {
-                string token = await tokens.GetTokenAsync(cancellationToken).ConfigureAwait(false);
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+                return base.SendAsync(request, cancellationToken);
             }
 
+            ValueTask<string> token = tokens.GetTokenAsync(cancellationToken);
+            if (!token.IsCompletedSuccessfully)
+            {
+                return SendWhenTokenAsync(request, token, cancellationToken);
+            }
+
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.Result);
+            return base.SendAsync(request, cancellationToken);
+        }
+
+        private async Task<HttpResponseMessage> SendWhenTokenAsync(HttpRequestMessage request, ValueTask<string> token, CancellationToken cancellationToken)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await token.ConfigureAwait(false));
             return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         }
     }

@@ -131,7 +131,8 @@ internal static class PlanApplier
     {
         string backup = SchemaFiles.SaveBackup(context.App, change.Before, context.BackupDirectory);
         GraphEvents.Verbose($"Saved the schema as it was to {backup} (restore it with Import-ScimSchema -Path).");
-        await SyncOperations.PutSchemaAsync(app, change.After, ct).ConfigureAwait(false);
+        // The read-back comes in the write's own batch when it can (else AppReader reads it): the cache holds it.
+        await SyncOperations.PutSchemaAndReadAsync(app, change.After, ct).ConfigureAwait(false);
         AppSnapshot read = await AppReader.ReadAsync(app, context.Holder, AppParts.Schema, tolerant: false, ct).ConfigureAwait(false);
         string? left = read.Schema is null ? "no schema" : change.ReadBack is { } planner
             ? (planner(read.Schema) is { IsEmpty: false } again ? again.Summary : null)

@@ -30,6 +30,13 @@ internal static class SyncOperations
         var created = job as JsonObject;
         created?.Remove("@odata.context");
         Wrote(app, s => s.Without(AppParts.Secrets | AppParts.Schema).WithJob((JsonObject?)created?.DeepClone()).WithSecrets([]));
+
+        // A later command of the pipeline needs the new job's schema: its read goes while the secrets are written.
+        if (app.Session.Reads.Peek(app.ServicePrincipalId) is { } now)
+        {
+            AppReader.StartSchemaRead(app.Session, now);
+        }
+
         return created;
     }
 
@@ -203,7 +210,41 @@ internal static class SyncOperations
         }
         finally
         {
+            app.Session.Reads.DropSchemaRead(app.ServicePrincipalId);
             Wrote(app, AppParts.Schema);
+        }
+    }
+
+    /// <summary>
+    /// Writes the schema with PUT and reads it back in one round trip: a batch whose GET depends on the PUT (Graph:
+    /// "Sequencing requests with the dependsOn property"), so Graph runs it after the PUT, and only when the PUT
+    /// succeeded. Returns the schema read back, or null when it must be read the usual way (the GET failed, or the PUT
+    /// met a job created moments ago that has not replicated yet, and went the sequential way that waits it out).
+    /// </summary>
+    /// <exception cref="GraphRequestException">The PUT failed: what the direct call would have thrown.</exception>
+    public static async Task<JsonObject?> PutSchemaAndReadAsync(AppRef app, JsonObject schema, CancellationToken ct)
+    {
+        string path = $"{Job(app)}/schema";
+        JsonObject? readBack = null;
+        try
+        {
+            BatchResult[] r = await GraphBatch.SendChainAsync(app.Session.Graph, [new BatchItem(HttpMethod.Put, path, schema), BatchItem.Get(path)], ct).ConfigureAwait(false);
+            if (r[0].Answer is not { IsSuccess: true } && IsNewJob(app) && Consistency.IsReplicationLag(r[0].Error()))
+            {
+                await PutSchemaAsync(app, schema, ct).ConfigureAwait(false);
+                return null;
+            }
+
+            r[0].Checked();
+            readBack = r[1].Answer is { IsSuccess: true, Body: JsonObject read } ? read : null;
+            readBack?.Remove("@odata.context");
+            return readBack;
+        }
+        finally
+        {
+            app.Session.Reads.DropSchemaRead(app.ServicePrincipalId);
+            JsonObject? cached = (JsonObject?)readBack?.DeepClone();
+            Wrote(app, s => cached is null ? s.Without(AppParts.Schema) : s.WithSchema(cached));
         }
     }
 

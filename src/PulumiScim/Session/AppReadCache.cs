@@ -19,6 +19,77 @@ internal sealed class AppReadCache
     private readonly Dictionary<Guid, Entry> _reads = [];
     private readonly Dictionary<Guid, AppChangeRecord> _changes = [];
     private readonly Dictionary<Guid, DateTimeOffset> _cyclesSeen = [];
+    private readonly Dictionary<object, AppParts> _wanted = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>
+    /// The parts that commands of a running pipeline said they will need (<see cref="Want"/>): a read of an app
+    /// brings them along when it costs no round trip of its own (in the same batch, or a schema read started at once).
+    /// </summary>
+    public AppParts Wanted
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _wanted.Values.Aggregate(AppParts.None, (all, p) => all | p);
+            }
+        }
+    }
+
+    /// <summary>Records that <paramref name="holder"/> (a command whose pipeline is starting) will read <paramref name="parts"/> of the apps it gets.</summary>
+    public void Want(object holder, AppParts parts)
+    {
+        lock (_gate)
+        {
+            _wanted[holder] = parts;
+        }
+    }
+
+    /// <summary>Starts reading the schema of an app's job, once per job, for the next command that needs it; false when one is held already or nothing is cached of the app.</summary>
+    public bool StartSchemaRead(Guid servicePrincipalId, string jobId, Func<CancellationToken, Task<System.Text.Json.Nodes.JsonObject>> read)
+    {
+        lock (_gate)
+        {
+            if (!_reads.TryGetValue(servicePrincipalId, out Entry? entry) || entry.SchemaRead?.JobId == jobId)
+            {
+                return false;
+            }
+
+            entry.DropSchemaRead();
+#pragma warning disable CA2000 // Cancelled when the read is dropped; a source without a timer holds nothing to dispose, and disposing it could race the read still using its token.
+            var cancel = new CancellationTokenSource();
+#pragma warning restore CA2000
+            entry.SchemaRead = new SchemaRead(jobId, read(cancel.Token), cancel);
+            return true;
+        }
+    }
+
+    /// <summary>Takes the schema read started for this job (null when there is none); it is not handed out twice.</summary>
+    public Task<System.Text.Json.Nodes.JsonObject>? TakeSchemaRead(Guid servicePrincipalId, string? jobId)
+    {
+        lock (_gate)
+        {
+            if (jobId is null || !_reads.TryGetValue(servicePrincipalId, out Entry? entry) || entry.SchemaRead is not { } started || started.JobId != jobId)
+            {
+                return null;
+            }
+
+            entry.SchemaRead = null;
+            return started.Read;
+        }
+    }
+
+    /// <summary>Forgets (and stops) a schema read started for the app: its schema was written.</summary>
+    public void DropSchemaRead(Guid servicePrincipalId)
+    {
+        lock (_gate)
+        {
+            if (_reads.TryGetValue(servicePrincipalId, out Entry? entry))
+            {
+                entry.DropSchemaRead();
+            }
+        }
+    }
 
     /// <summary>The cached snapshot of an app, registering <paramref name="holder"/> as one of its users.</summary>
     public AppSnapshot? Get(Guid servicePrincipalId, object holder)
@@ -32,6 +103,15 @@ internal sealed class AppReadCache
 
             entry.Holders.Add(holder);
             return entry.Snapshot;
+        }
+    }
+
+    /// <summary>The cached snapshot of an app, without becoming one of its users.</summary>
+    public AppSnapshot? Peek(Guid servicePrincipalId)
+    {
+        lock (_gate)
+        {
+            return _reads.TryGetValue(servicePrincipalId, out Entry? entry) ? entry.Snapshot : null;
         }
     }
 
@@ -72,10 +152,12 @@ internal sealed class AppReadCache
     {
         lock (_gate)
         {
+            _wanted.Remove(holder);
             foreach (var (id, entry) in _reads.ToList())
             {
                 if (entry.Holders.Remove(holder) && entry.Holders.Count == 0)
                 {
+                    entry.DropSchemaRead();
                     _reads.Remove(id);
                 }
             }
@@ -107,7 +189,24 @@ internal sealed class AppReadCache
         public AppSnapshot Snapshot { get; set; } = snapshot;
 
         public HashSet<object> Holders { get; } = new(ReferenceEqualityComparer.Instance);
+
+        public SchemaRead? SchemaRead { get; set; }
+
+        public void DropSchemaRead()
+        {
+            if (SchemaRead is { } started)
+            {
+                started.Cancel.Cancel();
+                SchemaRead = null;
+
+                // Nobody awaits it any more: observe its end so a failure is not left unobserved.
+                _ = started.Read.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
+        }
     }
+
+    /// <summary>A schema read started ahead of the command that needs it.</summary>
+    private sealed record SchemaRead(string JobId, Task<System.Text.Json.Nodes.JsonObject> Read, CancellationTokenSource Cancel);
 }
 
 /// <summary>A configuration change this session made: when, and when the last cycle known then began.</summary>

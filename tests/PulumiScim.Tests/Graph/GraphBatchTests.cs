@@ -104,6 +104,44 @@ public sealed class GraphBatchTests : IDisposable
         Assert.Equal(HttpStatusCode.Created, results[0].Answer!.Status);
     }
 
+    [Fact]
+    public async Task Chain_TheReadRunsAfterTheWriteInOneBatch_AndSeesIt()
+    {
+        const string adaId = "bc0958cf-3a83-5957-b570-e0833948591c";
+        var items = new List<BatchItem>
+        {
+            new(HttpMethod.Post, $"servicePrincipals/{SpId}/appRoleAssignedTo", new JsonObject { ["principalId"] = adaId, ["resourceId"] = SpId, ["appRoleId"] = "18d14569-c3bd-439b-9a66-3a2aee01d14f" }),
+            BatchItem.Get($"servicePrincipals/{SpId}/appRoleAssignedTo"),
+        };
+        BatchResult[] results = await GraphBatch.SendChainAsync(_graph, items, CancellationToken.None);
+        Assert.Equal(HttpStatusCode.Created, results[0].Answer!.Status);
+        Assert.Contains(results[1].Checked()!["value"]!.AsArray(), a => (string?)a!["principalId"] == adaId);
+        Assert.Equal(1, (await LogAsync()).Count(e => IsBatch(e) && IsDirect(e)));
+    }
+
+    [Fact]
+    public async Task Chain_AFailedLinkIsReportedForItsOwnRequest_AndTheRestAre424WithoutRunning()
+    {
+        // Every GET of a group answers 503: it is sent again (with the rest of the chain, never the link before it)
+        // until the budget is spent; the request after it never runs.
+        await _control.PostAsJsonAsync("/_sandbox/faults", new { ratio = 1.0, kinds = new[] { "503" }, retryAfterSeconds = 0.2, seed = 1, paths = "^/v1.0/groups/" });
+        var items = new List<BatchItem> { BatchItem.Get("users?$top=1"), BatchItem.Get("groups/25168b6f-bdfb-5fcd-b211-0982b8e6b202"), BatchItem.Get($"servicePrincipals/{SpId}") };
+        using var quick = new GraphClient(_sandbox.GraphUri, Tokens(), new RetryPolicy(TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(50)));
+        BatchResult[] results = await GraphBatch.SendChainAsync(quick, items, CancellationToken.None);
+        Assert.NotNull(results[0].Checked());
+        GraphRequestException group = Assert.Throws<GraphRequestException>(() => results[1].Checked());
+        Assert.Equal("/v1.0/groups/25168b6f-bdfb-5fcd-b211-0982b8e6b202", group.Path);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, group.StatusCode);
+        GraphRequestException after = Assert.Throws<GraphRequestException>(() => results[2].Checked());
+        Assert.Equal($"/v1.0/servicePrincipals/{SpId}", after.Path);
+        Assert.Equal((HttpStatusCode)424, after.StatusCode);
+
+        JsonArray log = await LogAsync();
+        Assert.Equal(1, log.Count(e => !IsDirect(e) && (string?)e!["path"] == "/v1.0/users"));
+        Assert.True(log.Count(e => !IsDirect(e) && ((string?)e!["path"])!.StartsWith("/v1.0/groups/", StringComparison.Ordinal)) >= 2);
+        Assert.DoesNotContain(log, e => !IsDirect(e) && ((string?)e!["path"])!.StartsWith("/v1.0/servicePrincipals", StringComparison.Ordinal));
+    }
+
     /// <summary>A token source over a copy of the sandbox's token; the SecureString it was made from is disposed here.</summary>
     private SecureStringTokenSource Tokens()
     {
