@@ -69,6 +69,21 @@ Describe 'Get-ScimProvisioningLog' {
         @(Get-GraphRequests $script:sb | Where-Object path -eq '/v1.0/auditLogs/provisioning').Count | Should -BeLessThan 3
     }
 
+    It 'reads every entry, in order, when Graph throttles, fails or drops some page reads' {
+        $clean = @($script:app | Get-ScimProvisioningLog).Id
+        Clear-SandboxRequests $script:sb
+        Set-SandboxFault $script:sb -Ratio 0.4 -Kinds '429', '503', 'reset' -Paths '^/v1\.0/auditLogs/provisioning$' -Seed 3
+        try {
+            $faulted = @($script:app | Get-ScimProvisioningLog).Id
+        }
+        finally {
+            Set-SandboxFault $script:sb -Ratio 0
+        }
+        $faulted.Count | Should -Be 2500
+        $faulted | Should -Be $clean
+        @(Get-GraphRequests $script:sb | Where-Object { $_.path -eq '/v1.0/auditLogs/provisioning' -and $_.status -ne 200 }).Count | Should -BeGreaterThan 0
+    }
+
     It 'reads every job''s entries without an app' {
         (Get-ScimProvisioningLog -First 10).Count | Should -Be 10
     }

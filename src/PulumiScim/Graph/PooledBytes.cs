@@ -12,6 +12,7 @@ namespace PulumiScim.Graph;
 internal sealed class PooledBytes : IDisposable
 {
     private const int FirstRent = 64 * 1024;
+    private const int MaxFirstRent = 16 * 1024 * 1024;
     private byte[]? _array;
 
     private PooledBytes(byte[] array, int length)
@@ -26,10 +27,13 @@ internal sealed class PooledBytes : IDisposable
     /// <summary>The bytes read.</summary>
     public ReadOnlyMemory<byte> Memory => new(_array ?? throw new ObjectDisposedException(nameof(PooledBytes)), 0, Length);
 
-    /// <summary>Reads the stream to its end; <paramref name="lengthHint"/> (Content-Length, when sent) sizes the first rent.</summary>
+    /// <summary>
+    /// Reads the stream to its end; <paramref name="lengthHint"/> (Content-Length, when sent) sizes the first rent, up to
+    /// 16 MB (a larger body grows the array as it arrives, so a wrong header cannot make it rent more than is sent).
+    /// </summary>
     public static async Task<PooledBytes> ReadAsync(Stream stream, long? lengthHint, CancellationToken cancellationToken)
     {
-        byte[] array = ArrayPool<byte>.Shared.Rent(lengthHint is > 0 and < int.MaxValue ? (int)lengthHint.Value + 1 : FirstRent);
+        byte[] array = ArrayPool<byte>.Shared.Rent(lengthHint is > 0 and < MaxFirstRent ? (int)lengthHint.Value + 1 : lengthHint >= MaxFirstRent ? MaxFirstRent : FirstRent);
         int length = 0;
         try
         {
