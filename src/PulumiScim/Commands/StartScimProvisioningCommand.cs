@@ -20,7 +20,10 @@ public sealed class StartScimProvisioningCommand : ScimConfiguringCmdletBase
 
     /// <summary>With -Restart: what state to clear (Watermark, Escrows, QuarantineState, ConnectorDataStore, Full, ForceDeletes).</summary>
     [Parameter]
-    public ScimResetScope ResetScope { get; set; }
+    public ScimResetScope ResetScope { get => (ScimResetScope)_resetScope; set => _resetScope = (int)value; }
+
+    // An int, not the engine's enum: see ScimCmdletBase.
+    private int _resetScope;
 
     /// <inheritdoc/>
     private protected override string Action => Restart ? "Restart provisioning" : "Turn provisioning on";
