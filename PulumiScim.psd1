@@ -1,5 +1,5 @@
 @{
-    RootModule           = 'bin/PulumiScim.dll'
+    RootModule           = 'PulumiScim.psm1'
     ModuleVersion        = '0.1.0'
     CompatiblePSEditions = @('Core')
     GUID                 = '6f0e3c1d-7a4b-4c8e-9f2a-1d5b8e7c3a90'

@@ -64,8 +64,8 @@ function Invoke-Build {
     if (Test-Path $moduleOut) { Remove-Item $moduleOut -Recurse -Force }
     $bin = Join-Path $moduleOut 'bin'
     $common = @('-c', $Configuration, '-o', $bin, "-p:Version=$version", '--nologo', '--verbosity', 'quiet')
-    # The root module PulumiScim.dll (src/PulumiScim.Loader: the cmdlets) with the engine and every dependency beside it.
     Invoke-Native dotnet (@('publish', (Join-Path $root 'src/PulumiScim.Loader/PulumiScim.Loader.csproj')) + $common)
+    Invoke-Native dotnet (@('publish', (Join-Path $root 'src/PulumiScim/PulumiScim.csproj')) + $common)
     Copy-Item (Join-Path $root 'PulumiScim.psd1') $moduleOut
     # The manifest's release notes are the newest CHANGELOG.md section.
     $changelog = Get-Content (Join-Path $root 'CHANGELOG.md') -Raw
@@ -80,7 +80,7 @@ function Invoke-Build {
     Copy-Item (Join-Path $root 'LICENSE') $moduleOut
     # Keep only what runs: no pdb/xml/deps of the loader in the shipped folder beyond what the runtime needs.
     Get-ChildItem $bin -Filter '*.xml' | Where-Object Name -notlike '*-Help.xml' | Remove-Item
-    $expected = 'PulumiScim.dll', 'PulumiScim.Engine.dll', 'PulumiScim.Sandbox.dll', 'Microsoft.Graph.Core.dll', 'Azure.Identity.dll', 'Azure.Core.dll', 'Microsoft.Identity.Client.dll', 'Microsoft.Kiota.Abstractions.dll'
+    $expected = 'PulumiScim.Loader.dll', 'PulumiScim.dll', 'PulumiScim.Sandbox.dll', 'Microsoft.Graph.Core.dll', 'Azure.Identity.dll', 'Azure.Core.dll', 'Microsoft.Identity.Client.dll', 'Microsoft.Kiota.Abstractions.dll'
     foreach ($dll in $expected) {
         if (-not (Test-Path (Join-Path $bin $dll))) { throw "The build did not produce bin/$dll." }
     }

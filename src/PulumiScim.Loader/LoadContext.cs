@@ -6,19 +6,14 @@ using System.Runtime.Loader;
 namespace PulumiScim.Loader;
 
 /// <summary>
-/// The module's private <see cref="AssemblyLoadContext"/>. The engine (PulumiScim.Engine, PulumiScim.Sandbox) and every
-/// assembly beside it (Microsoft.Graph, Azure.Identity, Azure.Core, MSAL, Kiota) load here, so the module keeps its own copies even
+/// The module's private <see cref="AssemblyLoadContext"/>. The cmdlet assembly and every assembly beside it
+/// (Microsoft.Graph, Azure.Identity, Azure.Core, MSAL, Kiota) load here, so the module keeps its own copies even
 /// when Az.Accounts or the Microsoft Graph PowerShell SDK already loaded other versions into the default context.
-/// Anything not found in the module's folder (System.Management.Automation, the framework) falls back to Default, and so
-/// does the cmdlet assembly (PulumiScim.dll, the root module PowerShell loaded there).
+/// Anything not found in the module's folder (System.Management.Automation, the framework) falls back to Default.
 /// </summary>
 public sealed class LoadContext : AssemblyLoadContext
 {
     private static readonly object s_sync = new();
-    private static readonly Assembly s_cmdletAssembly = typeof(LoadContext).Assembly;
-    private static readonly HashSet<string> s_cmdletReferences = new(
-        s_cmdletAssembly.GetReferencedAssemblies().Select(name => name.Name ?? string.Empty),
-        StringComparer.OrdinalIgnoreCase);
     private static LoadContext? s_instance;
     private readonly string _assemblyDir;
 
@@ -31,32 +26,20 @@ public sealed class LoadContext : AssemblyLoadContext
     /// <summary>Resolves an assembly from the module's folder, or returns null to let Default resolve it.</summary>
     /// <param name="assemblyName">The assembly asked for.</param>
     /// <returns>The assembly loaded in this context, or null.</returns>
-    protected override Assembly? Load(AssemblyName assemblyName) =>
-        IsOwn(assemblyName, out string path) ? LoadFromAssemblyPath(path) : null;
-
-    /// <summary>
-    /// Answers the default context for an assembly the cmdlet assembly references and this context owns: the engine
-    /// (PulumiScim.Engine, PulumiScim.Sandbox) and the package copies the cmdlets share with it (System.Text.Json
-    /// where the running .NET is older). Every other name, and every other requester's name, is left alone.
-    /// </summary>
-    /// <param name="assemblyName">The assembly the default context could not find.</param>
-    /// <returns>The assembly loaded in this context, or null.</returns>
-    public Assembly? ResolveForCmdlets(AssemblyName assemblyName) =>
-        assemblyName.Name is not null && s_cmdletReferences.Contains(assemblyName.Name) && IsOwn(assemblyName, out _)
-            ? LoadFromAssemblyName(assemblyName)
-            : null;
-
-    /// <summary>Whether the assembly is in the module's folder and not the cmdlet assembly nor one the runtime serves.</summary>
-    private bool IsOwn(AssemblyName assemblyName, out string path)
+    protected override Assembly? Load(AssemblyName assemblyName)
     {
-        path = string.Empty;
-        if (assemblyName.Name is null || assemblyName.Name == s_cmdletAssembly.GetName().Name)
+        if (assemblyName.Name is null || assemblyName.Name == typeof(LoadContext).Assembly.GetName().Name)
         {
-            return false;
+            return null;
         }
 
-        path = Path.Combine(_assemblyDir, assemblyName.Name + ".dll");
-        return File.Exists(path) && !IsServedByRuntime(assemblyName);
+        string path = Path.Combine(_assemblyDir, assemblyName.Name + ".dll");
+        if (!File.Exists(path) || IsServedByRuntime(assemblyName))
+        {
+            return null;
+        }
+
+        return LoadFromAssemblyPath(path);
     }
 
     /// <summary>
@@ -83,15 +66,26 @@ public sealed class LoadContext : AssemblyLoadContext
         }
     }
 
-    /// <summary>The module's load context, created on first use (once per process).</summary>
-    public static LoadContext Instance
+    /// <summary>Whether <see cref="Initialize"/> ran before in this process: the module is being imported again.</summary>
+    public static bool IsInitialized
     {
         get
         {
             lock (s_sync)
             {
-                return s_instance ??= new LoadContext(Path.GetDirectoryName(s_cmdletAssembly.Location)!);
+                return s_instance is not null;
             }
+        }
+    }
+
+    /// <summary>Loads the cmdlet assembly into the module's private load context (once per process).</summary>
+    /// <returns>The PulumiScim cmdlet assembly, for <c>Import-Module -Assembly</c>.</returns>
+    public static Assembly Initialize()
+    {
+        lock (s_sync)
+        {
+            s_instance ??= new LoadContext(Path.GetDirectoryName(typeof(LoadContext).Assembly.Location)!);
+            return s_instance.LoadFromAssemblyName(new AssemblyName("PulumiScim"));
         }
     }
 }

@@ -36,7 +36,7 @@ $m = Get-Module PulumiScim
 $sb = Start-ScimSandbox
 $sb | Connect-ScimGraph
 $app = Get-ScimApplication -DisplayName 'Pulumi Cloud'
-$alc = [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($app.GetType().Assembly).Name
+$alc = [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext((Get-Command Get-ScimApplication).ImplementingType.Assembly).Name
 $sb | Stop-ScimSandbox
 [pscustomobject]@{ Version = $m.Version.ToString(); ModuleBase = $m.ModuleBase; Cmdlets = $m.ExportedCmdlets.Count; App = $app.DisplayName; Alc = $alc } | ConvertTo-Json -Compress
 '@
@@ -81,7 +81,7 @@ Describe 'The package' {
     }
 
     It 'holds the loader, the cmdlet assembly and the private dependencies under bin' {
-        foreach ($f in 'PulumiScim.psd1', 'PulumiScim.Format.ps1xml', 'LICENSE', 'bin/PulumiScim.dll', 'bin/PulumiScim.Engine.dll', 'bin/PulumiScim.Sandbox.dll', 'bin/Azure.Identity.dll', 'bin/Azure.Core.dll', 'bin/Microsoft.Identity.Client.dll', 'bin/Microsoft.Graph.Core.dll') {
+        foreach ($f in 'PulumiScim.psd1', 'PulumiScim.psm1', 'PulumiScim.Format.ps1xml', 'LICENSE', 'bin/PulumiScim.Loader.dll', 'bin/PulumiScim.dll', 'bin/PulumiScim.Sandbox.dll', 'bin/Azure.Identity.dll', 'bin/Azure.Core.dll', 'bin/Microsoft.Identity.Client.dll', 'bin/Microsoft.Graph.Core.dll') {
             $script:Entries | Should -Contain $f
         }
     }

@@ -530,11 +530,10 @@ $(if ($Order -eq 'ModuleFirst') { $load })
 `$sb | Connect-ScimGraph
 `$third = (Get-ScimApplication -DisplayName 'Pulumi Cloud').ServicePrincipalId.ToString()
 
-# The module's Azure.Identity, resolved as the module resolves it: through its own load context, the engine's (the
-# cmdlet assembly is the root module, in Default). Azure.Identity 1.21 forwards its types to Azure.Core, so
-# ManagedIdentityCredential is defined wherever that forward leads.
-`$engineAsm = (Get-Command Connect-ScimGraph).OutputType[0].Type.Assembly
-`$mineAlc = [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext(`$engineAsm)
+# The module's Azure.Identity, resolved as the module resolves it: through its own load context. Azure.Identity 1.21
+# forwards its types to Azure.Core, so ManagedIdentityCredential is defined wherever that forward leads.
+`$cmdletAsm = (Get-Command Connect-ScimGraph).ImplementingType.Assembly
+`$mineAlc = [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext(`$cmdletAsm)
 `$loadedByConnect = Get-Loaded 'PulumiScim'
 `$identity = `$mineAlc.LoadFromAssemblyName([System.Reflection.AssemblyName]::new('Azure.Identity'))
 `$mi = `$identity.GetType('Azure.Identity.ManagedIdentityCredential', `$true)
@@ -550,7 +549,7 @@ $(if ($Order -eq 'ModuleFirst') { $load })
     LoadedByConnect = `$loadedByConnect
     Mine = Get-Loaded 'PulumiScim'
     Default = Get-Loaded 'Default'
-    EngineContext = [string](`$mineAlc.Name)
+    CmdletContext = [string](`$mineAlc.Name)
 } | ConvertTo-Json -Compress
 "@
     @(Invoke-Pwsh $child)[-1] | ConvertFrom-Json
@@ -570,7 +569,7 @@ function Assert-Coexisted {
     foreach ($a in $Set.InDefault) { $Report.Default | Should -Contain $a }
 
     # The module kept its own copies, in its own context.
-    $Report.EngineContext | Should -Be 'PulumiScim'
+    $Report.CmdletContext | Should -Be 'PulumiScim'
     $Report.IdentityContext | Should -Be 'PulumiScim'
     $Report.IdentityVersion | Should -Be $Shipped['Azure.Identity']
     $Report.CredentialContext | Should -Be 'PulumiScim'

@@ -4,6 +4,7 @@ using System.Management.Automation;
 using System.Net;
 using System.Security;
 using System.Security.Cryptography.X509Certificates;
+using Azure.Core;
 using PulumiScim.Graph;
 using PulumiScim.Model;
 using PulumiScim.Session;
@@ -125,10 +126,7 @@ public sealed class ConnectScimGraphCommand : ScimCmdletBase
 
     /// <summary>The national cloud: Global (default), USGov or USGovDoD.</summary>
     [Parameter]
-    public ScimGraphEnvironment Environment { get => (ScimGraphEnvironment)_environment; set => _environment = (int)value; }
-
-    // An int, not the engine's enum: see ScimCmdletBase.
-    private int _environment = (int)ScimGraphEnvironment.Global;
+    public ScimGraphEnvironment Environment { get; set; } = ScimGraphEnvironment.Global;
 
     /// <summary>Another Graph root, given without the version segment (https://graph.microsoft.com); the module adds /v1.0.</summary>
     [Parameter]
@@ -245,7 +243,6 @@ public sealed class ConnectScimGraphCommand : ScimCmdletBase
     }
 
     /// <summary>The session over a new Graph client, with the claims of the token it was made with.</summary>
-    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000:Dispose objects before losing scope", Justification = "The session owns the client and disposes it (the analyzer does not follow the engine assembly's constructor).")]
     private ScimGraphSession NewSession(Uri graphRoot, ITokenSource tokens, Uri pulumiApi, string? token)
     {
         var graph = new GraphClient(graphRoot, tokens, new RetryPolicy(TimeSpan.FromSeconds(MaxRetryWait)));
@@ -333,22 +330,19 @@ public sealed class ConnectScimGraphCommand : ScimCmdletBase
                 return new SecureStringTokenSource(AccessToken);
         }
 
-        // The credential is built in the engine (SignInRequest): this assembly names no Azure.Identity type.
-        SignInRequest request = ParameterSetName switch
+        (TokenCredential credential, string authType) = ParameterSetName switch
         {
-            ClientSecretSet => new("ClientSecret", TenantId, ClientId, cloud) { Secret = ClientSecret },
-            ClientSecretCredentialSet => new("ClientSecret", TenantId, ClientSecretCredential.UserName, cloud) { Secret = ClientSecretCredential.Password },
+            ClientSecretSet => (CredentialFactory.ClientSecret(TenantId!, ClientId!, ClientSecret, cloud), "ClientSecret"),
+            ClientSecretCredentialSet => (CredentialFactory.ClientSecret(TenantId!, ClientSecretCredential.UserName, ClientSecretCredential.Password, cloud), "ClientSecret"),
             CertificateThumbprintSet or CertificateSubjectNameSet or CertificateSet or CertificatePathSet =>
-                new("Certificate", TenantId, ClientId, cloud) { Certificate = SelectCertificate() },
-            WorkloadIdentitySet => new(ParameterSetName, TenantId, ClientId, cloud) { TokenFile = SessionState.Path.GetUnresolvedProviderPathFromPSPath(FederatedTokenFile) },
-            ManagedIdentitySet or DeviceCodeSet or InteractiveSet or AzureCliSet => new(ParameterSetName, TenantId, ClientId, cloud) { ShowDeviceCode = GraphEvents.Warning },
-            _ => throw new PSNotSupportedException(ParameterSetName),
+                (CredentialFactory.Certificate(TenantId!, ClientId!, SelectCertificate(), cloud), "Certificate"),
+            _ => (UserOrHostCredential(cloud), ParameterSetName),
         };
 
-        return (request with
+        return new CredentialTokenSource(credential, scope, authType, TenantId)
         {
             AcquireTimeout = ParameterSetName is DeviceCodeSet or InteractiveSet ? TimeSpan.FromMinutes(5) : TimeSpan.FromSeconds(60),
-        }).ToTokenSource(scope);
+        };
     }
 
     /// <summary>The certificate the certificate parameter sets name: found in a store, read from a PFX file, or given.</summary>
@@ -374,6 +368,21 @@ public sealed class ConnectScimGraphCommand : ScimCmdletBase
             return null!;
         }
     }
+
+    /// <summary>The credentials that sign in a user or use the host's identity; their auth type is the parameter set's name.</summary>
+    private TokenCredential UserOrHostCredential(GraphCloud cloud) => ParameterSetName switch
+    {
+        ManagedIdentitySet => CredentialFactory.ManagedIdentity(ClientId, cloud),
+        DeviceCodeSet => CredentialFactory.DeviceCode(TenantId, ClientId, cloud, (info, _) =>
+        {
+            GraphEvents.Warning(info.Message);
+            return Task.CompletedTask;
+        }),
+        InteractiveSet => CredentialFactory.Interactive(TenantId, ClientId, cloud),
+        AzureCliSet => CredentialFactory.AzureCli(TenantId),
+        WorkloadIdentitySet => CredentialFactory.WorkloadIdentity(TenantId, ClientId, SessionState.Path.GetUnresolvedProviderPathFromPSPath(FederatedTokenFile), cloud),
+        _ => throw new PSNotSupportedException(ParameterSetName),
+    };
 
     /// <summary>A sandbox session is the sandbox's cloud; an -Environment that says otherwise is an error.</summary>
     private void AdoptSandboxCloud()

@@ -11,12 +11,6 @@ namespace PulumiScim.Commands;
 /// work while pumping its verbose, debug, warning and progress messages onto the pipeline thread, and turns Graph
 /// failures into ErrorRecords.
 /// </summary>
-/// <remarks>
-/// The cmdlet classes load in the default load context and the engine's types in the module's own context, whose
-/// resolver the module registers at import. PowerShell reads every cmdlet class before that (to find the cmdlets), and
-/// a field of an engine value type (an enum parameter's backing field) would make the runtime load the engine then,
-/// into the default context. So enum parameters keep their value in an int field.
-/// </remarks>
 public abstract class ScimCmdletBase : PSCmdlet, IDisposable
 {
     private readonly CancellationTokenSource _cancel = new();

@@ -38,10 +38,7 @@ public sealed class SetScimTenantCommand : ScimConfiguringCmdletBase
 
     /// <summary>AssignedOnly ("Sync only assigned users and groups", the guide's choice) or All.</summary>
     [Parameter]
-    public ScimScope Scope { get => (ScimScope)_scope; set => _scope = (int)value; }
-
-    // An int, not the engine's enum: see ScimCmdletBase.
-    private int _scope = (int)ScimScope.AssignedOnly;
+    public ScimScope Scope { get; set; } = ScimScope.AssignedOnly;
 
     /// <summary>Where Entra mails provisioning failure notifications; none when left out.</summary>
     [Parameter]

@@ -16,17 +16,11 @@ public sealed class SetScimUserMappingCommand : ScimSchemaCmdletBase
 {
     /// <summary>The source of Pulumi's userName: MailNickname (the guide) or UserPrincipalName (Pulumi's guide since 2024).</summary>
     [Parameter]
-    public UserNameSource UserNameSource { get => (UserNameSource)_userNameSource; set => _userNameSource = (int)value; }
-
-    // An int, not the engine's enum: see ScimCmdletBase.
-    private int _userNameSource = (int)UserNameSource.MailNickname;
+    public UserNameSource UserNameSource { get; set; } = UserNameSource.MailNickname;
 
     /// <summary>When userName flows: CreateOnly ("Only during object creation", because Pulumi usernames are immutable) or Always.</summary>
     [Parameter]
-    public UserNameFlow UserNameFlow { get => (UserNameFlow)_userNameFlow; set => _userNameFlow = (int)value; }
-
-    // An int, not the engine's enum: see ScimCmdletBase.
-    private int _userNameFlow = (int)UserNameFlow.CreateOnly;
+    public UserNameFlow UserNameFlow { get; set; } = UserNameFlow.CreateOnly;
 
     /// <inheritdoc/>
     private protected override string Action => "Set the user attribute mappings";

@@ -20,10 +20,7 @@ public sealed class StartScimProvisioningCommand : ScimConfiguringCmdletBase
 
     /// <summary>With -Restart: what state to clear (Watermark, Escrows, QuarantineState, ConnectorDataStore, Full, ForceDeletes).</summary>
     [Parameter]
-    public ScimResetScope ResetScope { get => (ScimResetScope)_resetScope; set => _resetScope = (int)value; }
-
-    // An int, not the engine's enum: see ScimCmdletBase.
-    private int _resetScope;
+    public ScimResetScope ResetScope { get; set; }
 
     /// <inheritdoc/>
     private protected override string Action => Restart ? "Restart provisioning" : "Turn provisioning on";

@@ -30,10 +30,7 @@ public sealed class StartScimSandboxCommand : ScimCmdletBase
     /// </summary>
     [Parameter]
     [ValidateSet(nameof(ScimGraphEnvironment.Global), nameof(ScimGraphEnvironment.USGov), nameof(ScimGraphEnvironment.USGovDoD))]
-    public ScimGraphEnvironment Environment { get => (ScimGraphEnvironment)_environment; set => _environment = (int)value; }
-
-    // An int, not the engine's enum: see ScimCmdletBase.
-    private int _environment = (int)ScimGraphEnvironment.Global;
+    public ScimGraphEnvironment Environment { get; set; } = ScimGraphEnvironment.Global;
 
     /// <summary>
     /// Delays every Graph and SCIM answer by this many milliseconds, server-side and each request on its own

@@ -36,10 +36,7 @@ public sealed class TestScimConfigurationCommand : ScimApplicationCmdletBase
 
     /// <summary>The scope the job should have (as for Set-ScimTenant).</summary>
     [Parameter]
-    public ScimScope Scope { get => (ScimScope)_scope; set => _scope = (int)value; }
-
-    // An int, not the engine's enum: see ScimCmdletBase.
-    private int _scope = (int)ScimScope.AssignedOnly;
+    public ScimScope Scope { get; set; } = ScimScope.AssignedOnly;
 
     /// <summary>Where failure notifications should go (as for Set-ScimTenant); none when left out.</summary>
     [Parameter]
@@ -48,17 +45,11 @@ public sealed class TestScimConfigurationCommand : ScimApplicationCmdletBase
 
     /// <summary>The userName source the configuration should have (as for Set-ScimUserMapping).</summary>
     [Parameter]
-    public UserNameSource UserNameSource { get => (UserNameSource)_userNameSource; set => _userNameSource = (int)value; }
-
-    // An int, not the engine's enum: see ScimCmdletBase.
-    private int _userNameSource = (int)UserNameSource.MailNickname;
+    public UserNameSource UserNameSource { get; set; } = UserNameSource.MailNickname;
 
     /// <summary>When userName should flow (as for Set-ScimUserMapping).</summary>
     [Parameter]
-    public UserNameFlow UserNameFlow { get => (UserNameFlow)_userNameFlow; set => _userNameFlow = (int)value; }
-
-    // An int, not the engine's enum: see ScimCmdletBase.
-    private int _userNameFlow = (int)UserNameFlow.CreateOnly;
+    public UserNameFlow UserNameFlow { get; set; } = UserNameFlow.CreateOnly;
 
     /// <summary>Users that should be assigned (as for Add-ScimAssignment).</summary>
     [Parameter]
