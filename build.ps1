@@ -58,6 +58,33 @@ function Restore-Tools {
     Invoke-Native dotnet @('restore', (Join-Path $root 'tools/tools.proj'), '--verbosity', 'quiet')
 }
 
+function Invoke-ReadyToRun {
+    # Precompiled (ReadyToRun) copies of the hot assemblies for this host's OS/architecture and the .NET major this
+    # PowerShell runs on, in bin/r2r/<os>-<arch>-net<major>/; the loader prefers them there and loads bin/ elsewhere.
+    param([string] $Bin)
+    $os = if ($IsWindows) { 'win' } elseif ($IsMacOS) { 'osx' } else { 'linux' }
+    $arch = "$([System.Runtime.InteropServices.RuntimeInformation]::OSArchitecture)".ToLowerInvariant()
+    $major = [System.Environment]::Version.Major
+    $folder = "$os-$arch-net$major"
+    $project = Join-Path $root 'build/ReadyToRun/ReadyToRun.csproj'
+    $hot = ([xml](Get-Content $project -Raw)).Project.ItemGroup.R2RAssembly | Where-Object { $_ } | ForEach-Object { $_.Include -split ';' }
+    # Skip crossgen2 when the cached copies were made from these very IL files (by hash) for this folder.
+    $cache = Join-Path $out "r2r-cache/$folder"
+    $key = (@($folder) + ($hot | ForEach-Object { (Get-FileHash (Join-Path $Bin "$_.dll") -Algorithm SHA256).Hash })) -join "`n"
+    $stamp = Join-Path $cache 'inputs.txt'
+    if (-not ((Test-Path $stamp) -and (Get-Content $stamp -Raw) -eq $key)) {
+        if (Test-Path $cache) { Remove-Item $cache -Recurse -Force }
+        & dotnet publish $project -c Release -r "$os-$arch" "-p:TargetFramework=net$major.0" "-p:IlDir=$Bin" -o $cache --nologo --verbosity quiet | Out-Host
+        if ($LASTEXITCODE -ne 0) {
+            Write-Warning "No ReadyToRun copies for $folder (crossgen2 for net$major.0 could not be restored or failed); the module loads its IL assemblies."
+            return
+        }
+        Set-Content -Path $stamp -Value $key -NoNewline
+    }
+    $target = New-Item -ItemType Directory -Force (Join-Path $Bin "r2r/$folder")
+    foreach ($name in $hot) { Copy-Item (Join-Path $cache "$name.dll") $target }
+}
+
 function Invoke-Build {
     Assert-DotNet
     $version = Get-ModuleVersion
@@ -84,6 +111,7 @@ function Invoke-Build {
     foreach ($dll in $expected) {
         if (-not (Test-Path (Join-Path $bin $dll))) { throw "The build did not produce bin/$dll." }
     }
+    Invoke-ReadyToRun -Bin $bin
     # Help: MAML from docs/en-US, next to the cmdlet assembly (where PowerShell looks for a binary cmdlet's help file).
     Invoke-Native $pwshExe @('-NoProfile', '-NonInteractive', '-File', (Join-Path $root 'tools/Build-Help.ps1'), '-DocsPath', (Join-Path $root 'docs/en-US'), '-ModulePath', (Join-Path $moduleOut 'PulumiScim.psd1'), '-OutputFile', (Join-Path $bin 'en-US/PulumiScim.dll-Help.xml'))
     Copy-Item (Join-Path $bin 'en-US') $moduleOut -Recurse -Force

@@ -1,6 +1,7 @@
 // Copyright (c) PulumiScim contributors. Licensed under the MIT License.
 
 using System.Reflection;
+using System.Runtime.InteropServices;
 using System.Runtime.Loader;
 
 namespace PulumiScim.Loader;
@@ -16,11 +17,25 @@ public sealed class LoadContext : AssemblyLoadContext
     private static readonly object s_sync = new();
     private static LoadContext? s_instance;
     private readonly string _assemblyDir;
+    private readonly string _readyToRunDir;
 
     private LoadContext(string assemblyDir)
         : base(name: "PulumiScim", isCollectible: false)
     {
         _assemblyDir = assemblyDir;
+        _readyToRunDir = Path.Combine(assemblyDir, "r2r", ReadyToRunFolderName());
+    }
+
+    /// <summary>
+    /// The folder name of precompiled copies valid for this process: <c>{os}-{arch}-net{major}</c> (linux-x64-net10).
+    /// ReadyToRun code is only used by the OS, architecture and .NET major it was compiled for, so build.ps1 writes
+    /// one folder for the build host and every other platform keeps loading the IL copies.
+    /// </summary>
+    private static string ReadyToRunFolderName()
+    {
+        string os = OperatingSystem.IsWindows() ? "win" : OperatingSystem.IsMacOS() ? "osx" : OperatingSystem.IsLinux() ? "linux" : "other";
+        string arch = RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant();
+        return $"{os}-{arch}-net{Environment.Version.Major}";
     }
 
     /// <summary>Resolves an assembly from the module's folder, or returns null to let Default resolve it.</summary>
@@ -33,13 +48,16 @@ public sealed class LoadContext : AssemblyLoadContext
             return null;
         }
 
-        string path = Path.Combine(_assemblyDir, assemblyName.Name + ".dll");
+        string fileName = assemblyName.Name + ".dll";
+        string path = Path.Combine(_assemblyDir, fileName);
         if (!File.Exists(path) || IsServedByRuntime(assemblyName))
         {
             return null;
         }
 
-        return LoadFromAssemblyPath(path);
+        // A precompiled copy for this OS, architecture and .NET major when the build made one; the IL copy otherwise.
+        string precompiled = Path.Combine(_readyToRunDir, fileName);
+        return LoadFromAssemblyPath(File.Exists(precompiled) ? precompiled : path);
     }
 
     /// <summary>

@@ -64,6 +64,91 @@ Import-Module '$ModulePath'
     }
 }
 
+Describe 'Precompiled (ReadyToRun) copies' {
+    BeforeAll {
+        # The folder the loader looks in for this process: <os>-<arch>-net<major> (build.ps1 writes the build host's).
+        $os = if ($IsWindows) { 'win' } elseif ($IsMacOS) { 'osx' } else { 'linux' }
+        $arch = "$([System.Runtime.InteropServices.RuntimeInformation]::ProcessArchitecture)".ToLowerInvariant()
+        $script:HostFolder = "$os-$arch-net$([System.Environment]::Version.Major)"
+        $script:ModuleFolder = Split-Path (Resolve-Path $ModulePath).ProviderPath
+        $script:R2R = Join-Path $script:ModuleFolder "bin/r2r/$script:HostFolder"
+        # A guide read in a fresh pwsh; prints the loaded module assemblies that have a copy in bin/r2r/, name|path.
+        $script:Probe = @'
+$ErrorActionPreference = 'Stop'
+Import-Module $args[0]
+$sb = Start-ScimSandbox
+$sb | Connect-ScimGraph
+(Get-ScimApplication -DisplayName 'Pulumi Cloud').DisplayName
+$sb | Stop-ScimSandbox
+$hot = Get-ChildItem (Join-Path (Split-Path $args[0]) 'bin/r2r') -Recurse -Filter *.dll | ForEach-Object BaseName
+$mine = [System.Runtime.Loader.AssemblyLoadContext]::All | Where-Object Name -eq 'PulumiScim'
+$mine.Assemblies | Where-Object { $_.GetName().Name -in $hot } | ForEach-Object { $_.GetName().Name + '|' + $_.Location }
+'@
+    }
+
+    It 'are built for this host into bin/r2r/<os>-<arch>-net<major>, one per hot assembly, with the IL copy kept in bin' {
+        $copies = @(Get-ChildItem $script:R2R -Filter *.dll -ErrorAction SilentlyContinue)
+        $copies.Name | Should -Be @('Azure.Core.dll', 'Microsoft.Graph.Core.dll', 'Microsoft.Kiota.Abstractions.dll', 'Microsoft.Kiota.Http.HttpClientLibrary.dll', 'Microsoft.Kiota.Serialization.Json.dll', 'PulumiScim.dll', 'Std.UriTemplate.dll', 'System.ClientModel.dll')
+        foreach ($c in $copies) { Join-Path $script:ModuleFolder "bin/$($c.Name)" | Should -Exist }
+    }
+
+    It 'are the ones the module loads when the folder matches this process' {
+        $file = Join-Path $TestDrive 'probe.ps1'
+        Set-Content $file $script:Probe
+        $output = & $PwshExe -NoProfile -NonInteractive -File $file $ModulePath 2>&1
+        $LASTEXITCODE | Should -Be 0 -Because ($output -join "`n")
+        $output[0] | Should -Be 'Pulumi Cloud'
+        $loaded = @($output | Select-Object -Skip 1)
+        ($loaded | ForEach-Object { ($_ -split '\|')[0] }) | Should -Contain 'PulumiScim'
+        ($loaded | ForEach-Object { ($_ -split '\|')[0] }) | Should -Contain 'Microsoft.Graph.Core'
+        foreach ($line in $loaded) {
+            $name, $path = $line -split '\|'
+            $path | Should -Be (Join-Path $script:R2R "$name.dll") -Because "$name has a precompiled copy for $script:HostFolder"
+        }
+    }
+
+    It 'are ignored when the folder is for another OS or .NET: the module loads its IL copies and works' {
+        $copy = Join-Path $TestDrive 'module/PulumiScim'
+        New-Item -ItemType Directory (Split-Path $copy) | Out-Null
+        Copy-Item $script:ModuleFolder $copy -Recurse
+        $foreign = if ($IsWindows) { 'linux-x64-net10' } else { 'win-x64-net10' }
+        Rename-Item (Join-Path $copy "bin/r2r/$script:HostFolder") $foreign
+        Copy-Item (Join-Path $copy "bin/r2r/$foreign") (Join-Path $copy "bin/r2r/$($script:HostFolder -replace 'net\d+$', 'net99')") -Recurse
+        $file = Join-Path $TestDrive 'probe.ps1'
+        Set-Content $file $script:Probe
+        $output = & $PwshExe -NoProfile -NonInteractive -File $file (Join-Path $copy 'PulumiScim.psd1') 2>&1
+        $LASTEXITCODE | Should -Be 0 -Because ($output -join "`n")
+        $output[0] | Should -Be 'Pulumi Cloud'
+        $loaded = @($output | Select-Object -Skip 1)
+        $loaded.Count | Should -BeGreaterThan 1
+        foreach ($line in $loaded) {
+            $name, $path = $line -split '\|'
+            $path | Should -Be (Join-Path $copy "bin/$name.dll")
+        }
+    }
+
+    It 'are not needed: with bin/r2r removed the module loads its IL copies and works' {
+        $copy = Join-Path $TestDrive 'bare/PulumiScim'
+        New-Item -ItemType Directory (Split-Path $copy) | Out-Null
+        Copy-Item $script:ModuleFolder $copy -Recurse
+        Remove-Item (Join-Path $copy 'bin/r2r') -Recurse
+        $output = Invoke-Pwsh @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$(Join-Path $copy 'PulumiScim.psd1')'
+`$sb = Start-ScimSandbox
+`$sb | Connect-ScimGraph
+(Get-ScimApplication -DisplayName 'Pulumi Cloud').DisplayName
+`$sb | Stop-ScimSandbox
+`$mine = [System.Runtime.Loader.AssemblyLoadContext]::All | Where-Object Name -eq 'PulumiScim'
+`$mine.Assemblies | Where-Object { `$_.GetName().Name -in 'PulumiScim', 'Microsoft.Graph.Core', 'Microsoft.Kiota.Abstractions' } | ForEach-Object { `$_.Location }
+"@
+        $output[0] | Should -Be 'Pulumi Cloud'
+        $locations = @($output | Select-Object -Skip 1)
+        $locations.Count | Should -Be 3
+        foreach ($l in $locations) { Split-Path $l | Should -Be (Join-Path $copy 'bin') }
+    }
+}
+
 Describe 'Side by side with older copies of its dependencies' {
     It 'works when <Name> was loaded into the default context first' -ForEach @(
         @{ Name = 'Azure.Identity 1.10.2 + Azure.Core 1.36.0 + MSAL 4.55.0'; Paths = @('azure.core/1.36.0/lib/netstandard2.0/Azure.Core.dll', 'microsoft.identity.client/4.55.0/lib/netstandard2.0/Microsoft.Identity.Client.dll', 'azure.identity/1.10.2/lib/netstandard2.0/Azure.Identity.dll') }

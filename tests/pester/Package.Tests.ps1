@@ -85,6 +85,14 @@ Describe 'The package' {
             $script:Entries | Should -Contain $f
         }
     }
+
+    It 'carries the precompiled copies of bin/r2r beside the IL copy of each, which every other platform loads' {
+        # Deliberately included: the loader only looks in bin/r2r/<os>-<arch>-net<major> of the running process, so a
+        # package built on linux-x64 speeds up .NET 10 on linux-x64 and changes nothing on Windows, macOS or .NET 8.
+        $copies = @($script:Entries | Where-Object { $_ -match '^bin/r2r/[a-z]+-[a-z0-9]+-net\d+/[^/]+\.dll$' })
+        $copies.Count | Should -BeGreaterThan 0
+        foreach ($c in $copies) { $script:Entries | Should -Contain ('bin/' + (Split-Path $c -Leaf)) }
+    }
 }
 
 Describe 'Installing the package from a local repository' {
