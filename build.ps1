@@ -67,7 +67,7 @@ function Invoke-ReadyToRun {
     $major = [System.Environment]::Version.Major
     $folder = "$os-$arch-net$major"
     $project = Join-Path $root 'build/ReadyToRun/ReadyToRun.csproj'
-    $hot = ([xml](Get-Content $project -Raw)).Project.ItemGroup.R2RAssembly | Where-Object { $_ } | ForEach-Object { $_.Include -split ';' }
+    $hot = ([xml](Get-Content $project -Raw)).SelectNodes('/Project/ItemGroup/R2RAssembly') | ForEach-Object { $_.GetAttribute('Include') -split ';' }
     # Skip crossgen2 when the cached copies were made from these very IL files (by hash) for this folder.
     $cache = Join-Path $out "r2r-cache/$folder"
     $key = (@($folder) + ($hot | ForEach-Object { (Get-FileHash (Join-Path $Bin "$_.dll") -Algorithm SHA256).Hash })) -join "`n"
