@@ -63,7 +63,7 @@ function Invoke-ReadyToRun {
     # PowerShell runs on, in bin/r2r/<os>-<arch>-net<major>/; the loader prefers them there and loads bin/ elsewhere.
     param([string] $Bin)
     $os = if ($IsWindows) { 'win' } elseif ($IsMacOS) { 'osx' } else { 'linux' }
-    $arch = "$([System.Runtime.InteropServices.RuntimeInformation]::OSArchitecture)".ToLowerInvariant()
+    $arch = "$([System.Runtime.InteropServices.RuntimeInformation]::ProcessArchitecture)".ToLowerInvariant()
     $major = [System.Environment]::Version.Major
     $folder = "$os-$arch-net$major"
     $project = Join-Path $root 'build/ReadyToRun/ReadyToRun.csproj'

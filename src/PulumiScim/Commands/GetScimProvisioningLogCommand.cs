@@ -107,7 +107,7 @@ public sealed class GetScimProvisioningLogCommand : ScimSessionCmdletBase
     }
 
     /// <summary>Writes entries page by page; the next page is read and parsed while this one is written.</summary>
-    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000:Dispose objects before losing scope", Justification = "Each page is disposed once written (using); a page read ahead when -First or the pipeline stops the loop holds no unmanaged resource and is left to the GC.")]
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000:Dispose objects before losing scope", Justification = "Each page is disposed once written (using); a page read ahead when -First, an error or the pipeline stops the loop is disposed when it arrives (Abandon).")]
     private void Stream(GraphClient graph, string firstPath)
     {
         Task<LogPage>? pending = Begin(ct => LogQueries.ReadPageAsync(graph, firstPath, ct));
@@ -141,12 +141,31 @@ public sealed class GetScimProvisioningLogCommand : ScimSessionCmdletBase
         }
         finally
         {
+            Abandon(pending);
             if (pages > 1)
             {
                 WriteProgress(new ProgressRecord(ProgressActivityId, "Reading provisioning logs", "Done") { RecordType = ProgressRecordType.Completed });
             }
         }
     }
+
+    /// <summary>A page read ahead that will not be written: disposed when it arrives (its pooled buffer goes back to the pool), its failure observed.</summary>
+    private static void Abandon(Task<LogPage>? pending) =>
+        pending?.ContinueWith(
+            static t =>
+            {
+                if (t.IsCompletedSuccessfully)
+                {
+                    t.Result.Dispose();
+                }
+                else
+                {
+                    _ = t.Exception;
+                }
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
 
     /// <summary>Writes a page's entries; false once -First is satisfied.</summary>
     private bool WriteEntries(LogPage page, ref long written)

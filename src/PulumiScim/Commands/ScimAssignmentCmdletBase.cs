@@ -68,7 +68,31 @@ public abstract class ScimAssignmentCmdletBase : ScimConfiguringCmdletBase
     {
         var early = _early;
         _early = null;
-        return early is { } e && ReferenceEquals(e.Session, app.Session) && ReferenceEquals(e.User, User) && ReferenceEquals(e.Group, Group) ? e.Task : null;
+        if (early is not { } e)
+        {
+            return null;
+        }
+
+        if (ReferenceEquals(e.Session, app.Session) && ReferenceEquals(e.User, User) && ReferenceEquals(e.Group, Group))
+        {
+            return e.Task;
+        }
+
+        e.Task.ObserveEnd();
+        return null;
+    }
+
+    /// <inheritdoc/>
+    protected override void Dispose(bool disposing)
+    {
+        // No app came for the early resolution (or none matched it): it stops with the command, its end observed.
+        if (disposing && _early is { } e)
+        {
+            _early = null;
+            e.Task.ObserveEnd();
+        }
+
+        base.Dispose(disposing);
     }
 
     /// <summary>The users and groups named, resolved (an error written for each that did not resolve).</summary>

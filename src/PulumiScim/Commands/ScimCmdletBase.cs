@@ -173,6 +173,8 @@ public abstract class ScimCmdletBase : PSCmdlet, IDisposable
             _disposed = true;
             if (disposing)
             {
+                // Work this command started and nobody awaits any more (a read started ahead) stops with it.
+                _cancel.Cancel();
                 _cancel.Dispose();
             }
         }

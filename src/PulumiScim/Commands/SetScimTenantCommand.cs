@@ -7,6 +7,7 @@ using System.Text.Json.Nodes;
 using PulumiScim.Graph;
 using PulumiScim.Model;
 using PulumiScim.Provisioning;
+using PulumiScim.Session;
 
 namespace PulumiScim.Commands;
 
@@ -133,7 +134,7 @@ public sealed class SetScimTenantCommand : ScimConfiguringCmdletBase
         // Test Connection with the saved credentials and with the given token at the same time: neither needs the
         // other's answer, and each takes a round trip to Pulumi through Graph.
         Task<SavedCredentialsTest?>? savedTest = SkipValidation ? null : BeginSavedCredentialsTest(app, snapshot);
-        if (!SkipValidation && !TestGivenToken(app, snapshot, tenantUrl))
+        if (!SkipValidation && !TestGivenTokenBeside(savedTest, app, snapshot, tenantUrl))
         {
             FinishQuietly(savedTest);
             return null;
@@ -155,6 +156,23 @@ public sealed class SetScimTenantCommand : ScimConfiguringCmdletBase
         catch (GraphRequestException)
         {
             // The call already failed for the given token, and that error was written.
+        }
+    }
+
+    /// <summary>
+    /// <see cref="TestGivenToken"/> while the saved credentials' test runs; when the given token's test throws, the
+    /// other's end is observed (it stops with the command) so its failure is not left unobserved.
+    /// </summary>
+    private bool TestGivenTokenBeside(Task<SavedCredentialsTest?>? savedTest, ScimApplication app, AppSnapshot snapshot, string tenantUrl)
+    {
+        try
+        {
+            return TestGivenToken(app, snapshot, tenantUrl);
+        }
+        catch
+        {
+            savedTest?.ObserveEnd();
+            throw;
         }
     }
 

@@ -121,10 +121,15 @@ internal static partial class AppReader
 
         try
         {
-            // The read has its own token (it outlives the command that started it); Ctrl+C stops waiting for it.
-            return snapshot.WithSchema(await started.WaitAsync(ct).ConfigureAwait(false));
+            // The read has its own token (it outlives the command that started it); Ctrl+C stops waiting for it, and it.
+            return snapshot.WithSchema(await started.Read.WaitAsync(ct).ConfigureAwait(false));
         }
-        catch (Exception ex) when (!ct.IsCancellationRequested && ex is GraphRequestException or OperationCanceledException or InvalidDataException)
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            started.Stop();
+            throw;
+        }
+        catch (Exception ex) when (ex is GraphRequestException or OperationCanceledException or InvalidDataException)
         {
             return snapshot;
         }

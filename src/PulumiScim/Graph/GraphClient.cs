@@ -145,11 +145,12 @@ internal sealed class GraphClient : IDisposable
             {
                 try
                 {
-                    return await read(response, cancellationToken).ConfigureAwait(false);
+                    return await ReadWithinTimeoutAsync(read, response, completion, cancellationToken).ConfigureAwait(false);
                 }
-                catch (Exception ex) when (completion == HttpCompletionOption.ResponseHeadersRead && ex is HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
+                catch (Exception ex) when (completion == HttpCompletionOption.ResponseHeadersRead && ex is HttpRequestException or IOException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
                 {
-                    // A body read from the network broke off: a connection failure like one before the answer.
+                    // A body read from the network broke off or stalled past the timeout: a connection failure like one
+                    // before the answer.
                     (response, failure) = (null, ex);
                 }
             }
@@ -173,6 +174,23 @@ internal sealed class GraphClient : IDisposable
             await Task.Delay(delay.Value, cancellationToken).ConfigureAwait(false);
             waited += delay.Value;
         }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="read"/>; with <see cref="HttpCompletionOption.ResponseHeadersRead"/> HttpClient's timeout
+    /// covers only the wait for the headers, so the body read gets the same limit here (a connection that stalls
+    /// mid-body in an unattended runbook ends as a timeout, not a hang).
+    /// </summary>
+    private async Task<T> ReadWithinTimeoutAsync<T>(Func<HttpResponseMessage, CancellationToken, Task<T>> read, HttpResponseMessage response, HttpCompletionOption completion, CancellationToken cancellationToken)
+    {
+        if (completion != HttpCompletionOption.ResponseHeadersRead)
+        {
+            return await read(response, cancellationToken).ConfigureAwait(false);
+        }
+
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(_http.Timeout);
+        return await read(response, limit.Token).ConfigureAwait(false);
     }
 
     /// <summary>One attempt: the answer, or the connection failure that left none (cancellation by the caller is thrown).</summary>

@@ -65,7 +65,7 @@ internal sealed class AppReadCache
     }
 
     /// <summary>Takes the schema read started for this job (null when there is none); it is not handed out twice.</summary>
-    public Task<System.Text.Json.Nodes.JsonObject>? TakeSchemaRead(Guid servicePrincipalId, string? jobId)
+    public SchemaRead? TakeSchemaRead(Guid servicePrincipalId, string? jobId)
     {
         lock (_gate)
         {
@@ -75,7 +75,7 @@ internal sealed class AppReadCache
             }
 
             entry.SchemaRead = null;
-            return started.Read;
+            return started;
         }
     }
 
@@ -196,17 +196,22 @@ internal sealed class AppReadCache
         {
             if (SchemaRead is { } started)
             {
-                started.Cancel.Cancel();
                 SchemaRead = null;
-
-                // Nobody awaits it any more: observe its end so a failure is not left unobserved.
-                _ = started.Read.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                started.Stop();
             }
         }
     }
 
     /// <summary>A schema read started ahead of the command that needs it.</summary>
-    private sealed record SchemaRead(string JobId, Task<System.Text.Json.Nodes.JsonObject> Read, CancellationTokenSource Cancel);
+    internal sealed record SchemaRead(string JobId, Task<System.Text.Json.Nodes.JsonObject> Read, CancellationTokenSource Cancel)
+    {
+        /// <summary>Stops the read nobody will wait for any more, and observes its end so a failure is not left unobserved.</summary>
+        public void Stop()
+        {
+            Cancel.Cancel();
+            Read.ObserveEnd();
+        }
+    }
 }
 
 /// <summary>A configuration change this session made: when, and when the last cycle known then began.</summary>

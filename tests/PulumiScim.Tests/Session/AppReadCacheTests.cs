@@ -47,7 +47,7 @@ public sealed class AppReadCacheTests
         Assert.Single(seen);
 
         Assert.Null(cache.TakeSchemaRead(SpId, "scim.2"));
-        Task<JsonObject>? read = cache.TakeSchemaRead(SpId, "scim.1");
+        Task<JsonObject>? read = cache.TakeSchemaRead(SpId, "scim.1")?.Read;
         Assert.NotNull(read);
         Assert.Null(cache.TakeSchemaRead(SpId, "scim.1"));
         answer.SetResult(new JsonObject { ["version"] = "v" });
