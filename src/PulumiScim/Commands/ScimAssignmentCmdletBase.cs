@@ -39,7 +39,7 @@ public abstract class ScimAssignmentCmdletBase : ScimConfiguringCmdletBase
         base.BeginProcessing();
 
         // The names are known before any app arrives: resolve them while the commands before this one work.
-        if ((User is not null || Group is not null) && (Session ?? SessionStore.Current) is { IsDisconnected: false } session)
+        if ((User is not null || Group is not null) && SessionAtStart is { IsDisconnected: false } session)
         {
             string[]? user = User, group = Group;
             _early = (session, user, group, Begin(ct => PrincipalQueries.ResolveAsync(session.Graph, user ?? [], group ?? [], ct)));

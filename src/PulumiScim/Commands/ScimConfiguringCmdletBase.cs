@@ -5,7 +5,6 @@ using System.Security;
 using PulumiScim.Graph;
 using PulumiScim.Model;
 using PulumiScim.Provisioning;
-using PulumiScim.Session;
 
 namespace PulumiScim.Commands;
 
@@ -49,7 +48,7 @@ public abstract class ScimConfiguringCmdletBase : ScimApplicationCmdletBase
 
         // Every command's BeginProcessing runs before the pipeline's first record: the reads made before this command
         // gets its app can bring what it needs along (AppReader, AppReadCache.Wanted).
-        if ((Session ?? SessionStore.Current) is { IsDisconnected: false } session)
+        if (SessionAtStart is { IsDisconnected: false } session)
         {
             session.Reads.Want(HolderFor(session), Needs);
         }

@@ -17,8 +17,11 @@ public abstract class ScimSessionCmdletBase : ScimCmdletBase
     [Parameter]
     public ScimGraphSession? Session { get; set; }
 
+    /// <summary>The session known before any input arrives: -Session, else the runspace's (null when neither).</summary>
+    private protected ScimGraphSession? SessionAtStart => Session ?? SessionStore.Current;
+
     /// <inheritdoc/>
-    protected override void BeginProcessing() => Permissions.PermissionCheck.Preflight(this, Session ?? SessionStore.Current);
+    protected override void BeginProcessing() => Permissions.PermissionCheck.Preflight(this, SessionAtStart);
 
     /// <summary>The explicit session, else the runspace's; terminates the call when there is none.</summary>
     protected ScimGraphSession ResolveSession(ScimGraphSession? fromInput = null)

@@ -1,6 +1,7 @@
 // Copyright (c) PulumiScim contributors. Licensed under the MIT License.
 
 using PulumiScim.Provisioning;
+using PulumiScim.Session;
 
 namespace PulumiScim.Pulumi;
 
@@ -80,7 +81,7 @@ internal sealed class PulumiUserPages
         _ended = true;
         while (_requested.Count > 0)
         {
-            _ = _requested.Dequeue().Page.ContinueWith(t => t.Exception, TaskScheduler.Default);
+            _requested.Dequeue().Page.ObserveEnd();
         }
     }
 }
