@@ -9,33 +9,40 @@ BeforeAll {
 
     $script:faultStatuses = 0, 429, 503, 504
     $script:seen = [System.Collections.Generic.List[object]]::new()
+
+    function Invoke-FaultedGuide {
+        # The guide's pipeline on a fresh sandbox with the Graph faults $Fault (Set-SandboxFault's parameters). Leaves
+        # its output, verbose text, errors, Graph request log and the app's state afterwards in script variables for the
+        # tests, and adds the log to $script:seen.
+        param([Parameter(Mandatory)] [hashtable] $Fault, [Parameter(Mandatory)] [string] $BackupName)
+        $sb = Start-ScimSandbox -SeedPath $SeedPath
+        try {
+            $sb | Connect-ScimGraph -MaxRetryWait 30
+            Set-SandboxFault $sb @Fault
+            Clear-SandboxRequests $sb
+            $VerbosePreference = 'Continue'
+            $errs = $null
+            $all = Invoke-GuidePipeline -Sandbox $sb -BackupPath (Join-Path $TestDrive $BackupName) -ErrorVariable errs -ErrorAction SilentlyContinue 4>&1
+            $VerbosePreference = 'SilentlyContinue'
+            Set-SandboxFault $sb -Ratio 0
+            $script:out = @($all | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] })
+            $script:verbose = ($all | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message -join "`n"
+            $script:errs = @($errs)
+            $script:log = @(Get-SandboxRequests $sb | Where-Object path -like '/v1.0/*')
+            $script:app = Get-AppState $sb 'Pulumi Cloud'
+            $script:seen.AddRange([object[]]$script:log)
+        }
+        finally {
+            Disconnect-ScimGraph -ErrorAction SilentlyContinue
+            $sb | Stop-ScimSandbox
+        }
+    }
 }
 
 Describe 'The guide''s pipeline with 20% of Graph requests faulted' {
     Context 'fault seed <_>' -ForEach (1..20) {
         BeforeAll {
-            $faultSeed = $_
-            $sb = Start-ScimSandbox -SeedPath $SeedPath
-            try {
-                $sb | Connect-ScimGraph -MaxRetryWait 30
-                Set-SandboxFault $sb -Ratio 0.2 -Kinds '429', '503', '504', 'reset' -RetryAfterSeconds 0.05 -Seed $faultSeed
-                Clear-SandboxRequests $sb
-                $VerbosePreference = 'Continue'
-                $errs = $null
-                $all = Invoke-GuidePipeline -Sandbox $sb -BackupPath (Join-Path $TestDrive "b$faultSeed") -ErrorVariable errs -ErrorAction SilentlyContinue 4>&1
-                $VerbosePreference = 'SilentlyContinue'
-                Set-SandboxFault $sb -Ratio 0
-                $script:out = @($all | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] })
-                $script:verbose = ($all | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message -join "`n"
-                $script:errs = @($errs)
-                $script:log = @(Get-SandboxRequests $sb | Where-Object path -like '/v1.0/*')
-                $script:app = Get-AppState $sb 'Pulumi Cloud'
-                $script:seen.AddRange([object[]]$script:log)
-            }
-            finally {
-                Disconnect-ScimGraph -ErrorAction SilentlyContinue
-                $sb | Stop-ScimSandbox
-            }
+            Invoke-FaultedGuide -BackupName "b$_" -Fault @{ Ratio = 0.2; Kinds = '429', '503', '504', 'reset'; RetryAfterSeconds = 0.05; Seed = $_ }
         }
 
         It 'completes without an error' {
@@ -72,23 +79,7 @@ Describe 'The guide''s pipeline with 20% of Graph requests faulted' {
             # The pipeline sends some requests at once, so which request a random fault meets varies from run to run;
             # faults on these paths alone (drawn in a fixed order: the pipeline sends them one at a time) make sure the
             # resets of each are met.
-            $sb = Start-ScimSandbox -SeedPath $SeedPath
-            try {
-                $sb | Connect-ScimGraph -MaxRetryWait 30
-                Set-SandboxFault $sb -Ratio 0.5 -Kinds 'reset' -Seed 1 -Paths '/(start|validateCredentials|jobs)$'
-                Clear-SandboxRequests $sb
-                $errs = $null
-                $script:out = Invoke-GuidePipeline -Sandbox $sb -BackupPath (Join-Path $TestDrive 'resets') -ErrorVariable errs -ErrorAction SilentlyContinue
-                Set-SandboxFault $sb -Ratio 0
-                $script:errs = @($errs)
-                $script:log = @(Get-SandboxRequests $sb | Where-Object path -like '/v1.0/*')
-                $script:app = Get-AppState $sb 'Pulumi Cloud'
-                $script:seen.AddRange([object[]]$script:log)
-            }
-            finally {
-                Disconnect-ScimGraph -ErrorAction SilentlyContinue
-                $sb | Stop-ScimSandbox
-            }
+            Invoke-FaultedGuide -BackupName 'resets' -Fault @{ Ratio = 0.5; Kinds = 'reset'; Seed = 1; Paths = '/(start|validateCredentials|jobs)$' }
         }
 
         It 'completes in the guide''s state, each sent again or read back' {
