@@ -47,12 +47,30 @@ function Test-GraphWrite {
         ($Request.method -eq 'POST' -and $Request.path -notmatch '/(validateCredentials|parseExpression)$'))
 }
 
+function Get-RequestLogUri {
+    # The sandbox's request log: GET reads it, DELETE clears it (docs/sandbox.md).
+    param([Parameter(Mandatory)] [string] $GraphUri)
+    $GraphUri.TrimEnd('/') + '/_sandbox/requests'
+}
+
+function Clear-SandboxRequestLog {
+    # Forgets the requests logged so far (e.g. import and connect's), so a count covers the measured work alone.
+    param([Parameter(Mandatory)] [string] $GraphUri)
+    $null = Invoke-RestMethod -Method Delete -Uri (Get-RequestLogUri $GraphUri)
+}
+
+function Connect-BenchSandbox {
+    # Connect-ScimGraph to the sandbox with its Graph token (the module imported first).
+    param([Parameter(Mandatory)] $Sandbox, [Parameter(Mandatory)] [securestring] $AccessToken)
+    Connect-ScimGraph -AccessToken $AccessToken -GraphEndpoint $Sandbox.graphUri -PulumiApiUrl $Sandbox.pulumiApiUri
+}
+
 function Get-RequestCount {
     # Counts the sandbox's request log (control endpoints are not logged): Graph /v1.0 requests, writes, SCIM requests,
     # every request logged, and the round trips on the critical path (GET /_sandbox/requests/summary, docs/sandbox.md).
     param([Parameter(Mandatory)] [string] $GraphUri)
     # The sandbox may log a request just after answering it: read until two reads 50 ms apart agree (at most 20).
-    $uri = $GraphUri.TrimEnd('/') + '/_sandbox/requests'
+    $uri = Get-RequestLogUri $GraphUri
     # Invoke-RestMethod writes a JSON array as one object: assign it, then count its items.
     $log = Invoke-RestMethod -Uri $uri
     for ($i = 0; $i -lt 20; $i++) {
@@ -69,7 +87,7 @@ function Get-RequestCount {
         }
         else { $other++ }
     }
-    $summary = Invoke-RestMethod -Uri ($GraphUri.TrimEnd('/') + '/_sandbox/requests/summary')
+    $summary = Invoke-RestMethod -Uri ((Get-RequestLogUri $GraphUri) + '/summary')
     [ordered]@{ graphRequests = $graph; writes = $writes; otherRequests = $other; requests = $summary.requests; criticalPath = $summary.criticalPath }
 }
 

@@ -14,12 +14,12 @@ $sandbox = (Read-SandboxInfo $InfoPath).sandboxes[0]
 $org = Get-SandboxOrganizationToken $sandbox
 $token = ConvertTo-TestSecret $org.token
 Import-Module $ModulePath
-Connect-ScimGraph -AccessToken (ConvertTo-TestSecret $sandbox.accessToken) -GraphEndpoint $sandbox.graphUri -PulumiApiUrl $sandbox.pulumiApiUri
+Connect-BenchSandbox $sandbox (ConvertTo-TestSecret $sandbox.accessToken)
 $backup = Join-Path ([System.IO.Path]::GetTempPath()) ('pulumiscim-bench-compare-' + [guid]::NewGuid().ToString('n'))
 $app = Get-ScimApplication -DisplayName 'Pulumi Cloud' | Set-ScimTenant -OrganizationName acme -Token $token |
     Set-ScimUserMapping -BackupPath $backup | Enable-ScimGroupProvisioning -BackupPath $backup
 Remove-Item -LiteralPath $backup -Recurse -Force -ErrorAction SilentlyContinue
-$null = Invoke-RestMethod -Method Delete -Uri ($sandbox.graphUri.TrimEnd('/') + '/_sandbox/requests')
+Clear-SandboxRequestLog $sandbox.graphUri
 
 $watch = [System.Diagnostics.Stopwatch]::StartNew()
 $first = -1.0
@@ -32,7 +32,7 @@ $app | Compare-ScimProvisioning -Token $token -IncludeInSync | ForEach-Object {
 $totalMs = $watch.Elapsed.TotalMilliseconds
 $requests = Get-RequestCount -GraphUri $sandbox.graphUri
 # Writes on both sides: Graph's by the bench's one rule (Test-GraphWrite, via Get-RequestCount), Pulumi's as any non-GET.
-$log = Invoke-RestMethod -Uri ($sandbox.graphUri.TrimEnd('/') + '/_sandbox/requests')
+$log = Invoke-RestMethod -Uri (Get-RequestLogUri $sandbox.graphUri)
 $scimWrites = @($log | Where-Object { $_.path -notlike '/v1.0/*' -and $_.method -ne 'GET' }).Count
 Write-ChildResult ([ordered]@{
         totalMs      = $totalMs

@@ -16,8 +16,8 @@ $sandbox = (Read-SandboxInfo $InfoPath).sandboxes[0]
 $graphToken = ConvertTo-TestSecret $sandbox.accessToken
 if ($Mode -eq 'Ours') {
     Import-Module $ModulePath
-    Connect-ScimGraph -AccessToken $graphToken -GraphEndpoint $sandbox.graphUri -PulumiApiUrl $sandbox.pulumiApiUri
-    $null = Invoke-RestMethod -Method Delete -Uri ($sandbox.graphUri.TrimEnd('/') + '/_sandbox/requests')
+    Connect-BenchSandbox $sandbox $graphToken
+    Clear-SandboxRequestLog $sandbox.graphUri
     $watch = [System.Diagnostics.Stopwatch]::StartNew()
     $result = @(Test-ScimConfiguration 'Pulumi Cloud' -IncludeUsers:$IncludeUsers)
 }

@@ -14,7 +14,7 @@ $sandbox = (Read-SandboxInfo $InfoPath).sandboxes[0]
 $graphToken = ConvertTo-TestSecret $sandbox.accessToken
 if ($Mode -eq 'Ours') {
     Import-Module $ModulePath
-    Connect-ScimGraph -AccessToken $graphToken -GraphEndpoint $sandbox.graphUri -PulumiApiUrl $sandbox.pulumiApiUri
+    Connect-BenchSandbox $sandbox $graphToken
     $first = Get-ScimApplication | Select-Object -First 1
 }
 else {

@@ -49,7 +49,7 @@ $watch.Start()
 if ($Mode -eq 'Ours') {
     Import-Module $ModulePath
     $marks['Import-Module'] = $watch.Elapsed.TotalMilliseconds
-    Connect-ScimGraph -AccessToken $graphToken -GraphEndpoint $sandbox.graphUri -PulumiApiUrl $sandbox.pulumiApiUri
+    Connect-BenchSandbox $sandbox $graphToken
     $marks['Connect-ScimGraph'] = $watch.Elapsed.TotalMilliseconds
     $result = Invoke-OurGuide
 }

@@ -17,8 +17,8 @@ $sandbox = (Read-SandboxInfo $InfoPath).sandboxes[0]
 $graphToken = ConvertTo-TestSecret $sandbox.accessToken
 if ($Mode -eq 'Ours') {
     Import-Module $ModulePath
-    Connect-ScimGraph -AccessToken $graphToken -GraphEndpoint $sandbox.graphUri -PulumiApiUrl $sandbox.pulumiApiUri
-    $null = Invoke-RestMethod -Method Delete -Uri ($sandbox.graphUri.TrimEnd('/') + '/_sandbox/requests')
+    Connect-BenchSandbox $sandbox $graphToken
+    Clear-SandboxRequestLog $sandbox.graphUri
     $watch = [System.Diagnostics.Stopwatch]::StartNew()
     $apps = @(if ($Name) { Get-ScimApplication -DisplayName $Name } else { Get-ScimApplication })
 }

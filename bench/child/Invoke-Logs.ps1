@@ -31,7 +31,7 @@ if ($Mode -eq 'Ours') {
         Write-ChildResult ([ordered]@{ available = $false })
         return
     }
-    Connect-ScimGraph -AccessToken $graphToken -GraphEndpoint $sandbox.graphUri -PulumiApiUrl $sandbox.pulumiApiUri
+    Connect-BenchSandbox $sandbox $graphToken
     $watch.Start()
     $measure = Get-ScimProvisioningLog -DisplayName 'Pulumi Cloud' | Watch-FirstEntry | Measure-Object
 }

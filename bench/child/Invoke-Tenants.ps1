@@ -36,7 +36,7 @@ else {
     Import-Module $ModulePath
     $results = @(foreach ($sandbox in $sandboxes) {
             $org = Get-SandboxOrganizationToken $sandbox
-            Connect-ScimGraph -AccessToken (ConvertTo-TestSecret $sandbox.accessToken) -GraphEndpoint $sandbox.graphUri -PulumiApiUrl $sandbox.pulumiApiUri
+            Connect-BenchSandbox $sandbox (ConvertTo-TestSecret $sandbox.accessToken)
             $backup = Join-Path $BackupPath ([string]$sandbox.port)
             Get-ScimApplication -DisplayName 'Pulumi Cloud' |
                 Set-ScimTenant -OrganizationName acme -Token (ConvertTo-TestSecret $org.token) |
